@@ -1,0 +1,3 @@
+from modelscout.cli import main
+
+raise SystemExit(main())

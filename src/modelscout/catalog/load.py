@@ -1,0 +1,227 @@
+"""Read and validate a catalogue file into `Model` records.
+
+Validation is strict about what the app relies on and tolerant of what it does not know: a newer
+catalogue with an extra field still loads (with a warning), a wrong type or a missing field names the
+file, the entry and the field so the file can be fixed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from modelscout.catalog.model import Architecture, Model, Source
+from modelscout.errors import CatalogError
+
+SCHEMA_VERSION = 1
+
+_NUMBER = (int, float)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, _NUMBER) and not isinstance(value, bool)
+
+
+# field -> (required, check, description for the error message)
+_FIELDS: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
+    "id": (True, lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "name": (True, lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "creator": (True, lambda v: isinstance(v, str), "a string"),
+    "repo_id": (
+        True,
+        lambda v: v is None or (isinstance(v, str) and "/" in v),
+        "'org/name' or null",
+    ),
+    "total_params_b": (True, lambda v: _is_number(v) and v > 0, "a positive number"),
+    "active_params_b": (True, lambda v: _is_number(v) and v > 0, "a positive number"),
+    "moe": (True, lambda v: isinstance(v, bool), "true or false"),
+    "context_tokens": (
+        False,
+        lambda v: v is None or (isinstance(v, int) and v > 0),
+        "a positive integer or null",
+    ),
+    "reasoning": (True, lambda v: isinstance(v, bool), "true or false"),
+    "modality": (True, lambda v: isinstance(v, str) and v != "", "a string like 'text+image'"),
+    "intelligence_index": (False, lambda v: v is None or _is_number(v), "a number or null"),
+    "price_usd_per_mtok": (False, lambda v: v is None or _is_number(v), "a number or null"),
+    "speed_tps": (False, lambda v: v is None or _is_number(v), "a number or null"),
+    "weights_available": (True, lambda v: isinstance(v, bool), "true or false"),
+    "license": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
+    "gated": (False, lambda v: v is None or isinstance(v, bool), "true, false or null"),
+    "release": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
+    "training_data_open": (False, lambda v: isinstance(v, bool), "true or false"),
+    "sources": (True, lambda v: isinstance(v, list), "a list"),
+    "notes": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
+    "architecture": (False, lambda v: v is None or isinstance(v, dict), "an object or null"),
+    "gguf_repo_id": (
+        False,
+        lambda v: v is None or (isinstance(v, str) and "/" in v),
+        "'org/name' or null",
+    ),
+    "curated": (False, lambda v: isinstance(v, bool), "true or false"),
+    "downloads": (False, lambda v: v is None or isinstance(v, int), "an integer or null"),
+    "likes": (False, lambda v: v is None or isinstance(v, int), "an integer or null"),
+    "last_modified": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
+    "refreshed_at": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
+}
+
+_DERIVED = {"tier", "openness"}  # written by `list --json`, never read back
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A loaded catalogue and where it came from, so the UI can say which one it shows."""
+
+    models: tuple[Model, ...]
+    path: Path | None
+    origin: str  # "bundled" | "cache" | "file"
+    built: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def by_id(self) -> dict[str, Model]:
+        return {m.id: m for m in self.models}
+
+
+def _source_from(value: object, where: str) -> Source:
+    if not isinstance(value, dict) or not isinstance(value.get("ref"), str):
+        raise CatalogError(f"{where}: field 'sources': each source must be an object with a 'ref'")
+    return Source(
+        kind=str(value.get("kind", "table")),
+        ref=value["ref"],
+        detail=value.get("detail"),
+        says=dict(value.get("says") or {}),
+    )
+
+
+def model_from_dict(entry: object, where: str, notices: list[str] | None = None) -> Model:
+    """Validate one entry; `where` names it (file and index) in any error."""
+    if not isinstance(entry, dict):
+        raise CatalogError(f"{where}: entry must be an object, got {type(entry).__name__}")
+    label = f"{where} ({entry.get('id', '?')})"
+    for name, (required, check, description) in _FIELDS.items():
+        if name not in entry:
+            if required:
+                raise CatalogError(f"{label}: missing field '{name}'")
+            continue
+        if not check(entry[name]):
+            raise CatalogError(
+                f"{label}: field '{name}' must be {description}, got {entry[name]!r}"
+            )
+    unknown = sorted(set(entry) - set(_FIELDS) - _DERIVED)
+    if unknown and notices is not None:
+        notices.append(f"{label}: unknown field(s) ignored: {', '.join(unknown)}")
+    architecture = entry.get("architecture")
+    arch = None
+    if architecture:
+        try:
+            arch = Architecture(
+                layers=int(architecture["layers"]),
+                kv_heads=int(architecture["kv_heads"]),
+                head_dim=int(architecture["head_dim"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CatalogError(
+                f"{label}: field 'architecture' needs integer layers, kv_heads and head_dim"
+            ) from exc
+    return Model(
+        id=entry["id"],
+        name=entry["name"],
+        creator=entry["creator"],
+        repo_id=entry["repo_id"],
+        total_params_b=float(entry["total_params_b"]),
+        active_params_b=float(entry["active_params_b"]),
+        moe=entry["moe"],
+        context_tokens=entry.get("context_tokens"),
+        reasoning=entry["reasoning"],
+        modality=entry["modality"],
+        intelligence_index=entry.get("intelligence_index"),
+        price_usd_per_mtok=entry.get("price_usd_per_mtok"),
+        speed_tps=entry.get("speed_tps"),
+        weights_available=entry["weights_available"],
+        license=entry.get("license"),
+        gated=entry.get("gated"),
+        release=entry.get("release"),
+        training_data_open=entry.get("training_data_open", False),
+        sources=tuple(_source_from(s, label) for s in entry["sources"]),
+        notes=entry.get("notes"),
+        architecture=arch,
+        gguf_repo_id=entry.get("gguf_repo_id"),
+        curated=entry.get("curated", True),
+        downloads=entry.get("downloads"),
+        likes=entry.get("likes"),
+        last_modified=entry.get("last_modified"),
+        refreshed_at=entry.get("refreshed_at"),
+    )
+
+
+def model_to_dict(model: Model, derived: bool = False) -> dict[str, Any]:
+    """The JSON form of a record; `derived` adds tier and openness for script consumers."""
+    out: dict[str, Any] = {}
+    for f in fields(model):
+        if f.name in _DERIVED:
+            continue
+        value = getattr(model, f.name)
+        if f.name == "sources":
+            value = [{k: v for k, v in vars(s).items() if v not in (None, {})} for s in value]
+        elif f.name == "architecture" and value is not None:
+            value = vars(value).copy()
+        out[f.name] = value
+    if derived:
+        out["tier"] = model.tier
+        out["openness"] = model.openness.value
+    return out
+
+
+def parse_catalog(
+    data: object, name: str, notices: list[str] | None = None
+) -> tuple[tuple[Model, ...], str | None]:
+    """Validate a decoded catalogue document; returns the models and the build date."""
+    if not isinstance(data, dict):
+        raise CatalogError(
+            f"{name}: the catalogue must be a JSON object with 'schema_version' and 'models'"
+        )
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise CatalogError(
+            f"{name}: unsupported schema_version {version!r} (this modelscout reads {SCHEMA_VERSION})"
+        )
+    entries = data.get("models")
+    if not isinstance(entries, list):
+        raise CatalogError(f"{name}: field 'models' must be a list")
+    models: list[Model] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        model = model_from_dict(entry, f"{name}: models[{index}]", notices)
+        if model.id in seen:
+            raise CatalogError(
+                f"{name}: models[{index}]: duplicate id '{model.id}' (first at models[{seen[model.id]}])"
+            )
+        seen[model.id] = index
+        models.append(model)
+    built = data.get("built") if isinstance(data.get("built"), str) else None
+    return tuple(models), built
+
+
+def load_catalog(path: Path, origin: str = "file") -> Catalog:
+    """Read, decode and validate one catalogue file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: catalogue file not found") from None
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read catalogue: {exc.strerror}") from None
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = (
+            f"line {exc.lineno} column {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else "encoding"
+        )
+        raise CatalogError(f"{path}: not valid JSON ({where})") from None
+    notices: list[str] = []
+    models, built = parse_catalog(data, str(path), notices)
+    return Catalog(models=models, path=path, origin=origin, built=built, warnings=tuple(notices))

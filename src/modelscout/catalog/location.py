@@ -1,0 +1,91 @@
+"""Where the catalogue comes from at run time, and how the cached copy is written.
+
+Order: an explicit path (``--catalog`` or ``MODELSCOUT_CATALOG``), else the user's refreshed cache when it
+is present and valid, else the catalogue bundled with the package. A broken cache never stops the app:
+it falls back to the bundled file and says so once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from modelscout.catalog.load import Catalog, load_catalog
+from modelscout.errors import CatalogError
+
+APP_NAME = "modelscout"
+CATALOG_ENV = "MODELSCOUT_CATALOG"
+CACHE_FILE = "catalog.json"
+
+
+def cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def cached_catalog_path() -> Path:
+    return cache_dir() / CACHE_FILE
+
+
+def bundled_catalog_path() -> Path:
+    """The wheel carries the catalogue as package data; a source checkout keeps it at the repo root."""
+    packaged = resources.files("modelscout").joinpath("data", "catalog.json")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "catalog.json"
+
+
+def resolve_catalog(explicit: str | os.PathLike[str] | None = None) -> Catalog:
+    """Load the catalogue the user asked for, or the best one available.
+
+    An explicit path that is broken is an error (the user asked for it); a broken cache is not.
+    """
+    chosen = explicit if explicit is not None else os.environ.get(CATALOG_ENV) or None
+    if chosen is not None:
+        return load_catalog(Path(chosen), origin="file")
+    cached = cached_catalog_path()
+    fallback_notice: str | None = None
+    if cached.exists():
+        try:
+            return load_catalog(cached, origin="cache")
+        except CatalogError as exc:
+            fallback_notice = f"cached catalogue ignored, using the bundled one: {exc}"
+    catalog = load_catalog(bundled_catalog_path(), origin="bundled")
+    if fallback_notice is None:
+        return catalog
+    return Catalog(
+        models=catalog.models,
+        path=catalog.path,
+        origin=catalog.origin,
+        built=catalog.built,
+        warnings=(*catalog.warnings, fallback_notice),
+    )
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` so that readers see the old file or the whole new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_catalog(path: Path, document: dict[str, Any]) -> None:
+    write_atomic(path, json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8") + b"\n")

@@ -1,0 +1,9 @@
+"""One module per CLI command, each with `register(subparsers)` that sets `run` as the handler."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from modelscout.commands import catalog_cmd, hw, listing, pull, show
+
+COMMANDS: tuple[ModuleType, ...] = (listing, show, hw, pull, catalog_cmd)

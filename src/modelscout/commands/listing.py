@@ -1,0 +1,81 @@
+"""`modelscout list [QUERY ...]`: the catalogue, filtered and sorted, as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+from modelscout.catalog import Model, model_to_dict
+from modelscout.commands.common import add_catalog_option, fit_for, load, print_json
+from modelscout.query import parse_query, run_query
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "list",
+        help="list models matching a query",
+        description="List catalogue models matching QUERY, e.g. "
+        "`modelscout list tier:tiny moe active<=4 open:permissive ctx>=128k sort:-intelligence`.",
+    )
+    parser.add_argument("query", nargs="*", help="query tokens (see README: Query language)")
+    parser.add_argument("--json", action="store_true", help="print a JSON array of models")
+    parser.add_argument("--limit", type=_positive_int, metavar="N", help="show at most N models")
+    add_catalog_option(parser)
+    parser.set_defaults(run=run)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    query = parse_query(" ".join(args.query))
+    catalog = load(args)
+    fit = fit_for(args, catalog.models, query)
+    rows = run_query(catalog.models, query, fit)
+    if args.limit is not None:
+        rows = rows[: args.limit]
+    if args.json:
+        print_json([model_to_dict(m, derived=True) for m in rows])
+        return 0
+    _print_table(rows, len(catalog.models))
+    return 0
+
+
+def _print_table(rows: list[Model], total: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from modelscout import format as fmt
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("id", overflow="fold")
+    table.add_column("creator")
+    table.add_column("tier")
+    table.add_column("total", justify="right")
+    table.add_column("active", justify="right")
+    table.add_column("ctx", justify="right")
+    table.add_column("intel.", justify="right")
+    table.add_column("openness")
+    table.add_column("licence")
+    for m in rows:
+        active = fmt.params(m.active_params_b) + (" moe" if m.moe else "")
+        table.add_row(
+            m.id,
+            m.creator,
+            m.tier,
+            fmt.params(m.total_params_b),
+            active,
+            fmt.tokens(m.context_tokens),
+            fmt.number(m.intelligence_index),
+            m.openness.value,
+            m.license or fmt.DASH,
+        )
+    console = Console()
+    console.print(table)
+    console.print(f"[dim]{len(rows)} of {total} models[/dim]")

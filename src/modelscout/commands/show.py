@@ -1,0 +1,84 @@
+"""`modelscout show MODEL`: every field of one model with its sources."""
+
+from __future__ import annotations
+
+import argparse
+
+from modelscout.catalog import Model, model_to_dict
+from modelscout.catalog.lookup import find_model
+from modelscout.commands.common import add_catalog_option, load, print_json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "show",
+        help="show one model in full",
+        description="Show one model: MODEL is its id, its Hugging Face repo id or a unique name prefix.",
+    )
+    parser.add_argument("model", help="catalogue id, repo id or unique name prefix")
+    parser.add_argument("--json", action="store_true", help="print the model as a JSON object")
+    add_catalog_option(parser)
+    parser.set_defaults(run=run)
+
+
+def twins(model: Model, models: tuple[Model, ...]) -> list[Model]:
+    """Other rows for the same weights (reasoning / non-reasoning, effort levels)."""
+    if model.repo_id is None:
+        return []
+    return [m for m in models if m.repo_id == model.repo_id and m.id != model.id]
+
+
+def run(args: argparse.Namespace) -> int:
+    catalog = load(args)
+    model = find_model(catalog.models, args.model)
+    siblings = twins(model, catalog.models)
+    if args.json:
+        out = model_to_dict(model, derived=True)
+        out["hub_url"] = model.hub_url
+        out["twins"] = [m.id for m in siblings]
+        print_json(out)
+        return 0
+    _print_model(model, siblings)
+    return 0
+
+
+def _print_model(model: Model, siblings: list[Model]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from modelscout import format as fmt
+
+    console = Console()
+    console.print(f"[bold]{model.name}[/bold]  [dim]{model.creator} · {model.id}[/dim]")
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim")
+    grid.add_column()
+    active = fmt.params(model.active_params_b)
+    rows = [
+        ("repo", model.repo_id or "unknown (cannot be pulled)"),
+        ("hub url", model.hub_url or fmt.DASH),
+        ("tier", model.tier),
+        ("parameters", f"{fmt.params(model.total_params_b)} total, {active} active"),
+        ("architecture", "mixture of experts" if model.moe else "dense"),
+        ("context", fmt.tokens(model.context_tokens)),
+        ("reasoning", fmt.yes_no(model.reasoning)),
+        ("modality", model.modality),
+        ("intelligence index", fmt.number(model.intelligence_index)),
+        ("price / 1M tokens", fmt.price(model.price_usd_per_mtok)),
+        ("speed (tokens/s)", fmt.number(model.speed_tps)),
+        ("weights", "available" if model.weights_available else "not available"),
+        ("licence", model.license or "unknown"),
+        ("openness", model.openness.label),
+        ("gated", fmt.yes_no(model.gated)),
+        ("released", model.release or fmt.DASH),
+        ("twins", ", ".join(m.id for m in siblings) or fmt.DASH),
+    ]
+    for key, value in rows:
+        grid.add_row(key, value)
+    console.print(grid)
+    if model.notes:
+        console.print(f"\n[bold]Notes[/bold]\n{model.notes}")
+    console.print("\n[bold]Sources[/bold]")
+    for source in model.sources:
+        detail = f" — {source.detail}" if source.detail else ""
+        console.print(f"  {source.kind}: {source.ref}{detail}")

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from modelscout.catalog.location import write_catalog
+from modelscout.cli import main
+from tests.catalog.factory import document, entry
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_tiny_by_intelligence_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "list", "tier:tiny", "sort:-intelligence", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert rows and all(r["tier"] == "tiny" for r in rows)
+    scores = [r["intelligence_index"] for r in rows]
+    known = [s for s in scores if s is not None]
+    assert scores[: len(known)] == sorted(known, reverse=True)
+    assert all(s is None for s in scores[len(known) :])
+    required = {
+        "id",
+        "name",
+        "creator",
+        "repo_id",
+        "total_params_b",
+        "active_params_b",
+        "moe",
+        "context_tokens",
+        "reasoning",
+        "modality",
+        "intelligence_index",
+        "price_usd_per_mtok",
+        "speed_tps",
+        "weights_available",
+        "license",
+        "gated",
+        "release",
+        "sources",
+        "tier",
+        "openness",
+    }
+    assert required <= set(rows[0])
+
+
+def test_list_limit_and_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "list", "--limit", "2", "--json")
+    assert code == 0 and len(json.loads(out)) == 2
+    code, out, _ = run_cli(capsys, "list", "moe", "tier:small")
+    assert code == 0 and "moe" in out and "models" in out
+
+
+def test_bad_query_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "list", "tier:huge")
+    assert code == 2 and out == ""
+    assert err.startswith("modelscout: error: bad query: 'tier:huge': unknown tier")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_malformed_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["list", "--limit", "many"])
+    assert info.value.code == 2
+    assert "'many' is not a whole number" in capsys.readouterr().err
+
+
+def test_show_by_id_repo_and_prefix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "c.json"
+    write_catalog(
+        path,
+        document(
+            entry(id="alpha-7b", name="Alpha 7B", repo_id="org/Alpha-7B"),
+            entry(
+                id="alpha-7b-think", name="Alpha 7B Think", repo_id="org/Alpha-7B", reasoning=True
+            ),
+            entry(
+                id="beta-1b",
+                name="Beta 1B",
+                repo_id="org/Beta",
+                total_params_b=1.0,
+                active_params_b=1.0,
+            ),
+        ),
+    )
+    code, out, _ = run_cli(capsys, "--catalog", str(path), "show", "beta", "--json")
+    assert code == 0 and json.loads(out)["id"] == "beta-1b"
+    code, out, _ = run_cli(capsys, "--catalog", str(path), "show", "alpha-7b", "--json")
+    shown = json.loads(out)
+    assert shown["twins"] == ["alpha-7b-think"]
+    assert shown["hub_url"] == "https://huggingface.co/org/Alpha-7B"
+    code, out, err = run_cli(capsys, "--catalog", str(path), "show", "gamma")
+    assert code == 1 and "no model matches" in err
+    code, _, err = run_cli(capsys, "--catalog", str(path), "show", "org/alpha-7b")
+    assert code == 1 and "matches several models: alpha-7b, alpha-7b-think" in err
+    code, out, _ = run_cli(capsys, "--catalog", str(path), "show", "Alpha 7B Think")
+    assert code == 0 and "Alpha 7B Think" in out and "Sources" in out
+
+
+def test_broken_catalogue_is_one_line_runtime_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    code, out, err = run_cli(capsys, "--catalog", str(bad), "list")
+    assert code == 1 and out == ""
+    assert err.strip() == f"modelscout: error: {bad}: not valid JSON (line 1 column 2)"
+
+
+def test_catalog_option_after_the_subcommand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.json"
+    write_catalog(path, document(entry(id="only")))
+    code, out, _ = run_cli(capsys, "list", "--json", "--catalog", str(path))
+    assert code == 0 and [r["id"] for r in json.loads(out)] == ["only"]
+
+
+def test_version_and_help_in_a_real_process() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "modelscout", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.startswith("modelscout ")
+    for command in ("list", "show"):
+        done = subprocess.run(
+            [sys.executable, "-m", "modelscout", command, "--help"], capture_output=True, text=True
+        )
+        assert done.returncode == 0 and "usage: modelscout" in done.stdout

@@ -54,15 +54,15 @@ def _print_table(rows: list[Model], total: int) -> None:
     from modelscout import format as fmt
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("id", overflow="fold")
-    table.add_column("creator")
+    table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=34)
+    table.add_column("creator", no_wrap=True, overflow="ellipsis", max_width=14)
     table.add_column("tier")
     table.add_column("total", justify="right")
     table.add_column("active", justify="right")
     table.add_column("ctx", justify="right")
     table.add_column("intel.", justify="right")
     table.add_column("openness")
-    table.add_column("licence")
+    table.add_column("licence", no_wrap=True, overflow="ellipsis", max_width=12)
     for m in rows:
         active = fmt.params(m.active_params_b) + (" moe" if m.moe else "")
         table.add_row(

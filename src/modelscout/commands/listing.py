@@ -53,19 +53,20 @@ def _print_table(rows: list[Model], total: int) -> None:
 
     from modelscout import format as fmt
 
+    console = Console()
+    wide = console.width >= 110  # below that, creator and licence give their room to the id
     table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=34)
-    table.add_column("creator", no_wrap=True, overflow="ellipsis", max_width=14)
-    table.add_column("tier")
-    table.add_column("total", justify="right")
-    table.add_column("active", justify="right")
-    table.add_column("ctx", justify="right")
-    table.add_column("intel.", justify="right")
-    table.add_column("openness")
-    table.add_column("licence", no_wrap=True, overflow="ellipsis", max_width=12)
+    table.add_column("id", no_wrap=True, overflow="ellipsis", ratio=1)
+    if wide:
+        table.add_column("creator", no_wrap=True, overflow="ellipsis", max_width=14)
+    for header, width in (("tier", 6), ("total", 6), ("active", 10), ("ctx", 5), ("intel.", 6)):
+        table.add_column(header, justify="right", no_wrap=True, min_width=width)
+    table.add_column("openness", no_wrap=True, min_width=11)
+    if wide:
+        table.add_column("licence", no_wrap=True, overflow="ellipsis", max_width=14)
     for m in rows:
         active = fmt.params(m.active_params_b) + (" moe" if m.moe else "")
-        table.add_row(
+        cells = [
             m.id,
             m.creator,
             m.tier,
@@ -75,7 +76,9 @@ def _print_table(rows: list[Model], total: int) -> None:
             fmt.number(m.intelligence_index),
             m.openness.value,
             m.license or fmt.DASH,
-        )
-    console = Console()
+        ]
+        if not wide:
+            del cells[8], cells[1]
+        table.add_row(*cells)
     console.print(table)
     console.print(f"[dim]{len(rows)} of {total} models[/dim]")

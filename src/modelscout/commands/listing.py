@@ -56,7 +56,8 @@ def _print_table(rows: list[Model], total: int) -> None:
     console = Console()
     wide = console.width >= 110  # below that, creator and licence give their room to the id
     table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("id", no_wrap=True, overflow="ellipsis", ratio=1)
+    id_width = max(16, console.width - (90 if wide else 62))
+    table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=id_width)
     if wide:
         table.add_column("creator", no_wrap=True, overflow="ellipsis", max_width=14)
     for header, width in (("tier", 6), ("total", 6), ("active", 10), ("ctx", 5), ("intel.", 6)):

@@ -117,14 +117,15 @@ def apply_overlay(entry: dict[str, Any], overlay: dict[str, Any], problems: list
         if "active_params_b" not in says and entry["moe"] is False:
             entry["active_params_b"] = entry["total_params_b"]
     for article in overlay.get("articles") or []:
-        entry["sources"].append(
-            {
-                "kind": "article",
-                "ref": article["ref"],
-                "detail": article.get("section"),
-                "says": article.get("says") or {},
-            }
-        )
+        source = {
+            "kind": "article",
+            "ref": article["ref"],
+            "detail": article.get("section"),
+            "says": article.get("says") or {},
+        }
+        known = [(s["ref"], s.get("detail")) for s in entry["sources"]]
+        if (source["ref"], source["detail"]) not in known:
+            entry["sources"].append(source)
 
 
 def build(seeds: Path, curated: Path) -> tuple[dict[str, Any], list[str]]:
@@ -141,13 +142,15 @@ def build(seeds: Path, curated: Path) -> tuple[dict[str, Any], list[str]]:
     for overlay in overlays:
         entry_id = overlay["id"]
         if entry_id not in entries:
-            missing = [k for k in ARTICLE_ONLY_KEYS if overlay.get(k) is None]
+            missing = [
+                k for k in ARTICLE_ONLY_KEYS if overlay.get(k) is None and k != "context_tokens"
+            ]
             if missing:
                 problems.append(f"{entry_id}: not in a table and lacks {', '.join(missing)}")
                 continue
             entries[entry_id] = {
                 "id": entry_id,
-                **{k: overlay[k] for k in ARTICLE_ONLY_KEYS},
+                **{k: overlay.get(k) for k in ARTICLE_ONLY_KEYS},
                 "repo_id": None,
                 "moe": overlay.get("moe", overlay["active_params_b"] < overlay["total_params_b"]),
                 "reasoning": None,

@@ -167,9 +167,10 @@ def build(seeds: Path, curated: Path) -> tuple[dict[str, Any], list[str]]:
             }
         apply_overlay(entries[entry_id], overlay, problems)
     for entry in entries.values():
-        for key in ("reasoning", "modality"):
-            if entry[key] is None:
-                problems.append(f"{entry['id']}: {key} unknown")
+        if entry["modality"] is None:
+            problems.append(f"{entry['id']}: modality unknown")
+        if entry["reasoning"] is None:
+            print(f"note: {entry['id']}: reasoning unknown", file=sys.stderr)
         if not entry["sources"]:
             problems.append(f"{entry['id']}: no source")
         if entry.get("architecture") is None:
@@ -196,7 +197,6 @@ def main() -> int:
         return 1
     if args.lenient:
         for entry in document["models"]:
-            entry["reasoning"] = bool(entry["reasoning"])
             entry["modality"] = entry["modality"] or "text"
     parse_catalog(document, str(args.out))
     args.out.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -43,7 +43,7 @@ _FIELDS: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
         lambda v: v is None or (isinstance(v, int) and v > 0),
         "a positive integer or null",
     ),
-    "reasoning": (True, lambda v: isinstance(v, bool), "true or false"),
+    "reasoning": (True, lambda v: v is None or isinstance(v, bool), "true, false or null"),
     "modality": (True, lambda v: isinstance(v, str) and v != "", "a string like 'text+image'"),
     "intelligence_index": (False, lambda v: v is None or _is_number(v), "a number or null"),
     "price_usd_per_mtok": (False, lambda v: v is None or _is_number(v), "a number or null"),

@@ -101,7 +101,7 @@ class Model:
     active_params_b: float
     moe: bool
     context_tokens: int | None
-    reasoning: bool
+    reasoning: bool | None
     modality: str
     intelligence_index: float | None
     price_usd_per_mtok: float | None

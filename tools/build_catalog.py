@@ -107,12 +107,12 @@ def apply_overlay(entry: dict[str, Any], overlay: dict[str, Any], problems: list
         for key in CARD_NUMBERS:
             if says.get(key) is None:
                 continue
-            if entry.get(key) is not None and differs(float(entry[key]), float(says[key])):
-                if not entry.get("notes"):
-                    problems.append(
-                        f"{entry['id']}: model card says {key}={says[key]}, table says "
-                        f"{entry[key]}: explain in notes"
-                    )
+            disagrees = entry.get(key) is not None and differs(float(entry[key]), float(says[key]))
+            if disagrees and not entry.get("notes"):
+                problems.append(
+                    f"{entry['id']}: model card says {key}={says[key]}, table says "
+                    f"{entry[key]}: explain in notes"
+                )
             entry[key] = int(says[key]) if key == "context_tokens" else float(says[key])
         if "active_params_b" not in says and entry["moe"] is False:
             entry["active_params_b"] = entry["total_params_b"]

@@ -17,15 +17,13 @@ def params(value_b: float | None) -> str:
 
 
 def tokens(value: int | None) -> str:
-    """Context sizes: 262144 -> '262k', 1000000 -> '1M', 4096 -> '4.1k'."""
+    """Context sizes in three significant digits, as the leaderboards print them: 32768 -> '32.8k'."""
     if value is None:
         return DASH
     if value >= 1_000_000:
         return f"{value / 1_000_000:.3g}M"
-    if value >= 10_000:
-        return f"{value / 1000:.0f}k"
     if value >= 1000:
-        return f"{value / 1000:.2g}k"
+        return f"{value / 1000:.3g}k"
     return str(value)
 
 

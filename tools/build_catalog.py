@@ -33,6 +33,7 @@ OVERLAY_KEYS = (
     "training_data_open",
     "architecture",
     "gguf_repo_id",
+    "weights_available",
     "notes",
 )
 ARTICLE_ONLY_KEYS = (

@@ -121,6 +121,9 @@ class Model:
     likes: int | None = None
     last_modified: str | None = None
     refreshed_at: str | None = None
+    pipeline_tag: str | None = None  # the Hub's task label, e.g. "text-generation"
+    hub_params_b: float | None = None  # exact count from the Hub's safetensors metadata
+    gguf_repos: tuple[str, ...] | None = None  # Hub repos that quantise this model to GGUF
     # Derived once at load time so queries and sorts never recompute them.
     tier: str = field(init=False)
     openness: Openness = field(init=False)

@@ -1,0 +1,516 @@
+"""One download job: a variant of one Hub repo, file by file, into the HF cache or a plain folder.
+
+The job is UI-agnostic: the CLI drives it with a progress bar, the TUI from a worker through
+`modelscout.hub.jobs`. It reports progress through a callback, can be cancelled from any thread
+(it returns within a fraction of a second; the bytes received so far stay on disk and the next attempt
+continues from them), retries dropped connections with backoff, refuses to start when the disk cannot
+hold the download, and refuses file names that would land outside the target folder.
+
+Placement follows huggingface_hub exactly, so transformers, vLLM, llama.cpp and ``hf`` find the files:
+``<HF_HUB_CACHE>/models--org--name/blobs/<etag>`` with ``snapshots/<commit>/<path>`` links and
+``refs/<revision>``; with a local folder, ``<dir>/<path>`` plus hf's ``.cache/huggingface/download``
+metadata. The same lock files as huggingface_hub guard each file, so two processes (ours or ``hf``)
+pulling the same repo download each file once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from modelscout.errors import DownloadError
+from modelscout.hub import transfer
+from modelscout.hub.errors import explain, is_transient
+from modelscout.hub.transfer import DownloadCancelled
+from modelscout.hub.variants import (
+    RepoFile,
+    RepoListing,
+    Variant,
+    choose_variant,
+    default_variant,
+    list_repo_files,
+    variants_for,
+)
+
+__all__ = [
+    "DownloadCancelled",
+    "DownloadJob",
+    "DownloadRequest",
+    "DownloadResult",
+    "Progress",
+    "free_bytes_at",
+    "unsafe_path_reason",
+]
+
+DEFAULT_REVISION = "main"
+SPEED_WINDOW_S = 5.0
+LOCK_POLL_S = 0.2
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot of a running download; speed and ETA are None until there is a rate to tell."""
+
+    bytes_done: int
+    bytes_total: int | None
+    files_done: int
+    files_total: int
+    speed_bytes_per_s: float | None = None
+    eta_s: float | None = None
+    current_file: str | None = None
+
+    @property
+    def percent(self) -> float | None:
+        if not self.bytes_total:
+            return None
+        return min(100.0, 100.0 * self.bytes_done / self.bytes_total)
+
+
+@dataclass(frozen=True)
+class DownloadRequest:
+    """What to pull and where; None means the Hub's defaults (HF_HUB_CACHE, HF_ENDPOINT, the stored
+    token). The token is kept out of repr so it never reaches a log or a traceback.
+    """
+
+    repo_id: str
+    variant: str | None = None
+    revision: str | None = None
+    local_dir: Path | None = None
+    cache_dir: Path | None = None
+    endpoint: str | None = None
+    token: str | bool | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class DownloadResult:
+    repo_id: str
+    variant: str
+    commit_sha: str
+    path: Path
+    files: tuple[str, ...]
+    size_bytes: int
+    transferred_bytes: int
+    elapsed_s: float
+
+
+def unsafe_path_reason(path: str) -> str | None:
+    """Why a repo file name must not be written to disk (it would escape the target), or None."""
+    if not path or "\x00" in path:
+        return "empty or contains a NUL byte"
+    parts = path.replace("\\", "/").split("/")
+    if ".." in parts:
+        return "contains '..'"
+    if any(part in ("", ".") for part in parts):
+        return "has an empty or '.' segment"
+    if PurePosixPath(path).is_absolute() or any(
+        PureWindowsPath(part).drive or PureWindowsPath(part).root for part in parts
+    ):
+        return "is an absolute path"
+    return None
+
+
+def free_bytes_at(path: Path) -> int | None:
+    """Free space on the disk that holds `path` (or would, once created); None if unknowable."""
+    for candidate in (path, *path.parents):
+        try:
+            return shutil.disk_usage(candidate).free
+        except OSError:
+            continue
+    return None
+
+
+def _cache_dir(request: DownloadRequest) -> Path:
+    if request.cache_dir is not None:
+        return Path(request.cache_dir).expanduser()
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE).expanduser()
+
+
+def _target_dir(request: DownloadRequest) -> Path:
+    if request.local_dir is not None:
+        return Path(request.local_dir).expanduser()
+    return _cache_dir(request)
+
+
+class _RateMeter:
+    """Bytes per second over the last few seconds, so a stall shows up quickly in the speed."""
+
+    def __init__(self) -> None:
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def add(self, now: float, transferred: int) -> float | None:
+        self._samples.append((now, transferred))
+        while len(self._samples) > 2 and now - self._samples[0][0] > SPEED_WINDOW_S:
+            self._samples.popleft()
+        t0, b0 = self._samples[0]
+        if now - t0 < 0.2:
+            return None
+        return (transferred - b0) / (now - t0)
+
+
+class DownloadJob:
+    """Pull one variant of one repo. `run()` blocks (call it from a worker thread); `cancel()` may be
+    called from any thread and makes `run()` raise DownloadCancelled promptly.
+    """
+
+    def __init__(
+        self,
+        request: DownloadRequest,
+        on_progress: Callable[[Progress], None] | None = None,
+        *,
+        listing: RepoListing | None = None,
+        retries: int = 5,
+        backoff_s: float = 0.5,
+        progress_interval_s: float = 0.2,
+    ) -> None:
+        self.request = request
+        self._on_progress = on_progress
+        self._listing = listing
+        self._retries = retries
+        self._backoff_s = backoff_s
+        self._interval_s = progress_interval_s
+        self._cancel = threading.Event()
+        self._settled = threading.Event()
+        self._outcome: DownloadResult | BaseException | None = None
+        self._lock = threading.Lock()
+        self._meter = _RateMeter()
+        self._bytes_done = 0
+        self._bytes_total: int | None = None
+        self._transferred = 0
+        self._files_done = 0
+        self._files_total = 0
+        self._current: str | None = None
+        self._last_emit = 0.0
+        self._speed: float | None = None
+        self.variant: Variant | None = None
+
+    # -- control -----------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._settled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> DownloadResult:
+        """Download, returning once the files are in place, or raising DownloadError.
+
+        The transfer runs in its own daemon thread so that a cancel returns here at once even while
+        a socket read is blocked; that thread stops at its next block and releases its file lock.
+        """
+        worker = threading.Thread(target=self._work, name="modelscout-download", daemon=True)
+        worker.start()
+        self._settled.wait()
+        if self._cancel.is_set():
+            worker.join(timeout=1.0)
+            if not isinstance(self._outcome, DownloadResult):
+                raise DownloadCancelled(
+                    f"cancelled {self.request.repo_id}; the partial download is kept and the next "
+                    "pull resumes it"
+                )
+        outcome = self._outcome
+        if isinstance(outcome, BaseException):
+            raise outcome
+        assert outcome is not None
+        return outcome
+
+    def progress(self) -> Progress:
+        with self._lock:
+            return self._snapshot(self._speed)
+
+    # -- the work ------------------------------------------------------------------------------
+
+    def _work(self) -> None:
+        try:
+            self._outcome = self._download()
+        except DownloadCancelled as exc:
+            self._outcome = exc
+        except DownloadError as exc:
+            self._outcome = exc
+        except BaseException as exc:  # anything else becomes a readable message
+            self._outcome = explain(
+                exc, repo_id=self.request.repo_id, endpoint=self.request.endpoint
+            )
+        finally:
+            self._settled.set()
+
+    def _download(self) -> DownloadResult:
+        req = self.request
+        started = time.monotonic()
+        target = _target_dir(req)
+        listing = self._listing or list_repo_files(
+            req.repo_id, revision=req.revision, token=req.token, endpoint=req.endpoint
+        )
+        self._check_stop()
+        variants = variants_for(listing)
+        free = free_bytes_at(target)
+        variant = (
+            choose_variant(variants, req.variant)
+            if req.variant
+            else default_variant(variants, free)
+        )
+        self.variant = variant
+        for f in variant.files:
+            reason = unsafe_path_reason(f.path)
+            if reason is not None:
+                raise DownloadError(
+                    f"refusing to download {req.repo_id}: the Hub lists a file name that {reason} "
+                    f"({f.path!r}), which could write outside {target}"
+                )
+        commit = listing.commit_sha
+        if not commit:
+            raise DownloadError(f"the Hub did not say which commit {req.repo_id} is at: try again")
+        placer = _Placement(req, listing.repo_id, commit, target)
+        present = sum(placer.bytes_present(f) for f in variant.files)
+        needed = (variant.size_bytes - present) if variant.size_bytes is not None else None
+        if needed is not None and free is not None and needed > free:
+            from modelscout import format as fmt
+
+            raise DownloadError(
+                f"{req.repo_id} ({variant.name}) needs {fmt.size_bytes(needed)} more but only "
+                f"{fmt.size_bytes(free)} is free at {target}: free some space, pick a smaller "
+                "variant (--variant), or pull to another disk with --local-dir"
+            )
+        with self._lock:
+            self._files_total = len(variant.files)
+            self._bytes_total = variant.size_bytes
+            self._bytes_done = present
+        self._emit(force=True)
+        for f in variant.files:
+            self._check_stop()
+            with self._lock:
+                self._current = f.path
+            self._fetch_with_retries(placer, f)
+            with self._lock:
+                self._files_done += 1
+            self._emit(force=True)
+        placer.finish()
+        with self._lock:
+            self._current = None
+        self._emit(force=True)
+        return DownloadResult(
+            repo_id=listing.repo_id,
+            variant=variant.name,
+            commit_sha=commit,
+            path=placer.root,
+            files=tuple(f.path for f in variant.files),
+            size_bytes=variant.size_bytes or self._bytes_done,
+            transferred_bytes=self._transferred,
+            elapsed_s=time.monotonic() - started,
+        )
+
+    def _fetch_with_retries(self, placer: _Placement, f: RepoFile) -> None:
+        failures = 0
+        while True:
+            before = self._transferred
+            try:
+                placer.fetch(f, stop=self._cancel.is_set, on_bytes=self._on_bytes)
+                return
+            except DownloadError:
+                raise
+            except Exception as exc:
+                if self._transferred > before:
+                    failures = 0  # it made progress: this is a new drop, not the same one again
+                failures += 1
+                if not is_transient(exc) or failures > self._retries:
+                    raise explain(
+                        exc,
+                        repo_id=self.request.repo_id,
+                        endpoint=self.request.endpoint,
+                        path=f.path,
+                    ) from None
+                delay = min(self._backoff_s * 2 ** (failures - 1), 30.0)
+                if self._cancel.wait(delay):
+                    raise DownloadCancelled("cancelled") from None
+
+    def _check_stop(self) -> None:
+        if self._cancel.is_set():
+            raise DownloadCancelled("cancelled")
+
+    # -- progress ------------------------------------------------------------------------------
+
+    def _on_bytes(self, count: int) -> None:
+        with self._lock:
+            self._bytes_done += count
+            self._transferred += count
+        self._emit()
+
+    def _emit(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_emit < self._interval_s:
+            return
+        self._last_emit = now
+        with self._lock:
+            speed = self._meter.add(now, self._transferred)
+            if speed is not None:
+                self._speed = speed
+            snapshot = self._snapshot(self._speed)
+        if self._on_progress is not None:
+            self._on_progress(snapshot)
+
+    def _snapshot(self, speed: float | None) -> Progress:
+        eta = None
+        if speed and self._bytes_total is not None:
+            eta = max(0.0, (self._bytes_total - self._bytes_done) / speed)
+        return Progress(
+            bytes_done=self._bytes_done,
+            bytes_total=self._bytes_total,
+            files_done=self._files_done,
+            files_total=self._files_total,
+            speed_bytes_per_s=speed,
+            eta_s=eta,
+            current_file=self._current,
+        )
+
+
+class _Placement:
+    """Where each file of one repo commit goes, in the HF cache layout or a local folder."""
+
+    def __init__(self, request: DownloadRequest, repo_id: str, commit: str, target: Path) -> None:
+        from huggingface_hub.file_download import repo_folder_name
+
+        self.request = request
+        self.repo_id = repo_id
+        self.commit = commit
+        self.local = request.local_dir is not None
+        self.target = target
+        folder = repo_folder_name(repo_id=repo_id, repo_type="model")
+        if self.local:
+            self.root = target
+            self.meta_dir = target / ".cache" / "huggingface" / "download"
+        else:
+            self.storage = target / folder
+            self.root = self.storage / "snapshots" / commit
+            self.locks = target / ".locks" / folder
+        self._symlinks: bool | None = None
+
+    def destination(self, f: RepoFile) -> Path:
+        return self.root.joinpath(*f.path.split("/"))
+
+    def bytes_present(self, f: RepoFile) -> int:
+        """Bytes of this file already on disk: all of it when complete, else any partial data."""
+        if self._complete(f):
+            return f.size_bytes or 0
+        etag = f.sha256 or f.blob_id
+        if etag is None:
+            return 0
+        return transfer.partial_size(self._partial(f, etag))
+
+    def _complete(self, f: RepoFile) -> bool:
+        if self.local:
+            return (
+                self._local_metadata_etag(f) in (f.sha256, f.blob_id)
+                and self.destination(f).exists()
+            )
+        return self.destination(f).exists()
+
+    def _partial(self, f: RepoFile, etag: str) -> Path:
+        if self.local:
+            name = f.path.replace("/", "--")
+            return self.meta_dir / f"{name}.{etag}.incomplete"
+        return self.storage / "blobs" / f"{etag}.incomplete"
+
+    def _lock_path(self, f: RepoFile, etag: str) -> Path:
+        if self.local:  # huggingface_hub's own lock for this file in a local folder
+            return self._meta_file(f, ".lock")
+        return self.locks / f"{etag}.lock"
+
+    def _meta_file(self, f: RepoFile, suffix: str) -> Path:
+        parts = f.path.split("/")
+        return self.meta_dir.joinpath(*parts[:-1], parts[-1] + suffix)
+
+    def _metadata_path(self, f: RepoFile) -> Path:
+        return self._meta_file(f, ".metadata")
+
+    def _local_metadata_etag(self, f: RepoFile) -> str | None:
+        try:
+            lines = self._metadata_path(f).read_text().splitlines()
+        except OSError:
+            return None
+        return lines[1].strip() if len(lines) >= 2 else None
+
+    def fetch(
+        self, f: RepoFile, *, stop: Callable[[], bool], on_bytes: Callable[[int], None]
+    ) -> None:
+        from filelock import FileLock, Timeout
+        from huggingface_hub import constants
+        from huggingface_hub.file_download import get_hf_file_metadata, hf_hub_url
+        from huggingface_hub.utils import build_hf_headers
+
+        if self._complete(f):
+            return
+        req = self.request
+        url = hf_hub_url(self.repo_id, f.path, revision=self.commit, endpoint=req.endpoint)
+        meta = get_hf_file_metadata(
+            url, token=req.token, endpoint=req.endpoint, timeout=constants.HF_HUB_ETAG_TIMEOUT
+        )
+        etag = meta.etag or f.sha256 or f.blob_id
+        if not etag:
+            raise DownloadError(f"the Hub sent no checksum for {f.path}: try again later")
+        size = meta.size if meta.size is not None else f.size_bytes
+        headers = build_hf_headers(token=req.token, library_name="modelscout")
+        headers = transfer.without_foreign_auth(url, meta.location, headers)
+        lock_path = self._lock_path(f, etag)
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_path), mode=0o664)
+        while True:
+            if stop():
+                raise DownloadCancelled("cancelled")
+            try:
+                lock.acquire(timeout=LOCK_POLL_S)
+                break
+            except Timeout:
+                continue
+        try:
+            final = self.destination(f) if self.local else self.storage / "blobs" / etag
+            if self.local or not final.exists():
+                partial = self._partial(f, etag)
+                partial.parent.mkdir(parents=True, exist_ok=True)
+                transfer.fetch(
+                    meta.location,
+                    partial,
+                    size_bytes=size,
+                    etag=etag,
+                    headers=headers,
+                    stop=stop,
+                    on_bytes=on_bytes,
+                )
+                transfer.publish(partial, final)
+            if self.local:
+                self._write_local_metadata(f, etag)
+            else:
+                transfer.link_or_copy(final, self.destination(f), self._symlinks_supported())
+        finally:
+            lock.release()
+
+    def _symlinks_supported(self) -> bool:
+        if self._symlinks is None:
+            from huggingface_hub.file_download import are_symlinks_supported
+
+            self._symlinks = are_symlinks_supported(self.target)
+        return self._symlinks
+
+    def _write_local_metadata(self, f: RepoFile, etag: str) -> None:
+        # huggingface_hub's format, so a later `hf download --local-dir` sees the file as current.
+        from modelscout.catalog.location import write_atomic
+
+        text = f"{self.commit}\n{etag}\n{time.time()}\n"
+        write_atomic(self._metadata_path(f), text.encode())
+
+    def finish(self) -> None:
+        """Record which commit the requested revision names, as huggingface_hub does in refs/."""
+        if self.local:
+            return
+        from modelscout.catalog.location import write_atomic
+
+        revision = self.request.revision or DEFAULT_REVISION
+        if revision != self.commit:
+            write_atomic(self.storage / "refs" / revision, self.commit.encode())

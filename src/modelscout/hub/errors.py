@@ -1,0 +1,130 @@
+"""Turn what huggingface_hub and the network raise into one line a person can act on.
+
+Every message says what happened and what to do next; none contains a token or a request header, so
+the messages can be shown, logged and written to JSON freely.
+"""
+
+from __future__ import annotations
+
+import errno
+
+from modelscout.errors import DownloadError
+
+LOGIN_HINT = "log in with `hf auth login` or set HF_TOKEN"
+TOKENS_URL = "https://huggingface.co/settings/tokens"
+RESUME_HINT = "the partial download is kept: run the pull again to resume"
+
+
+def hub_base(endpoint: str | None) -> str:
+    """The Hub address in use, for model page links (HF_ENDPOINT when set)."""
+    if endpoint:
+        return endpoint.rstrip("/")
+    from huggingface_hub import constants
+
+    return str(constants.ENDPOINT).rstrip("/")
+
+
+def model_url(repo_id: str, endpoint: str | None = None) -> str:
+    return f"{hub_base(endpoint)}/{repo_id}"
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors worth retrying: dropped or refused connections, timeouts, and the Hub's 5xx/429/408."""
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError
+
+    if isinstance(exc, httpx2.TransportError):
+        return True
+    if isinstance(exc, HfHubHTTPError):
+        status = exc.response.status_code if exc.response is not None else None
+        return status is not None and (status >= 500 or status in (408, 429))
+    return isinstance(exc, (ConnectionError, TimeoutError))
+
+
+def explain(
+    exc: BaseException, *, repo_id: str, endpoint: str | None = None, path: str | None = None
+) -> DownloadError:
+    """A DownloadError whose message tells the user what went wrong and what to do about it."""
+    import httpx2
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        HfHubHTTPError,
+        RemoteEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    if isinstance(exc, DownloadError):
+        return exc
+    what = f"'{path}' in {repo_id}" if path else repo_id
+    if isinstance(exc, GatedRepoError):
+        return DownloadError(
+            f"{repo_id} is gated: accept its licence at {model_url(repo_id, endpoint)} "
+            f"(signed in as the token's owner), then {LOGIN_HINT}"
+        )
+    if isinstance(exc, HfHubHTTPError) and _status(exc) == 401 and _invalid_token(exc):
+        return DownloadError(
+            f"the Hugging Face token was rejected (expired or revoked?): create one at {TOKENS_URL} "
+            f"and {LOGIN_HINT}"
+        )
+    if isinstance(exc, RepositoryNotFoundError):
+        return DownloadError(
+            f"no repo {repo_id} on the Hub: check the id (a private repo needs a token: {LOGIN_HINT})"
+        )
+    if isinstance(exc, RevisionNotFoundError):
+        return DownloadError(f"{repo_id} has no such revision: check --revision")
+    if isinstance(exc, RemoteEntryNotFoundError):
+        return DownloadError(
+            f"{what} is not on the Hub any more (the repo changed?): run the pull again"
+        )
+    if isinstance(exc, HfHubHTTPError):
+        status = _status(exc)
+        if status == 403:
+            return DownloadError(
+                f"access to {repo_id} was refused (403): the token lacks permission for it; "
+                f"accept the licence at {model_url(repo_id, endpoint)} or use another token"
+            )
+        if status == 416:
+            return DownloadError(
+                f"the server refused to resume {what}: run the pull again to start that file afresh"
+            )
+        if status == 429:
+            return DownloadError(
+                f"the Hub is rate-limiting this machine (429) while fetching {what}: wait a few "
+                f"minutes; {RESUME_HINT}"
+            )
+        return DownloadError(
+            f"the Hub answered {status} for {what}: try again later; {RESUME_HINT}"
+        )
+    if isinstance(exc, httpx2.TransportError):
+        reason = type(exc).__name__
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else reason
+        return DownloadError(
+            f"lost the connection to {hub_base(endpoint)} ({detail}): check the network; {RESUME_HINT}"
+        )
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DownloadError(
+            f"the disk filled up while writing {what}: free space, then {RESUME_HINT}"
+        )
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        where = exc.filename or "the download folder"
+        return DownloadError(
+            f"cannot write to {where} ({exc.strerror}): choose another place with --local-dir "
+            "or set HF_HUB_CACHE"
+        )
+    if isinstance(exc, OSError):
+        return DownloadError(f"could not write {what}: {exc.strerror or exc}")
+    return DownloadError(f"download of {what} failed: {type(exc).__name__}: {exc}")
+
+
+def _status(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None)
+
+
+def _invalid_token(exc: BaseException) -> bool:
+    response = getattr(exc, "response", None)
+    if response is None:
+        return False
+    message = response.headers.get("X-Error-Message", "")
+    return "Invalid credentials" in message or "Invalid username or password" in message

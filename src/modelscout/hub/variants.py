@@ -1,0 +1,218 @@
+"""What can be pulled from one Hub repo: its files with sizes, grouped into variants.
+
+A model repo usually holds more than one thing a person would want: the safetensors weights (with the
+config and tokenizer files that transformers and vLLM read next to them), one file set per GGUF
+quantisation for llama.cpp, and odds and ends (README, original checkpoints). A *variant* is one such
+set, named so it can be typed on the command line: ``safetensors``, ``gguf:Q4_K_M``, ``all``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from modelscout.errors import DownloadError
+
+SAFETENSORS = "safetensors"
+ALL = "all"
+GGUF_PREFIX = "gguf:"
+
+# Small files that loaders read next to safetensors weights (transformers, vLLM, TGI): configs,
+# tokenizers, chat templates, custom modelling code for trust_remote_code models, and the model card.
+SUPPORT_SUFFIXES: tuple[str, ...] = (
+    ".json",
+    ".txt",
+    ".model",
+    ".tiktoken",
+    ".jinja",
+    ".py",
+    ".md",
+)
+SUPPORT_NAMES: frozenset[str] = frozenset({"LICENSE", "LICENSE.txt", "NOTICE", "USE_POLICY.md"})
+
+# llama.cpp quantisation names as they appear in GGUF file names (Q4_K_M, IQ4_XS, Q8_0, UD-Q4_K_XL, BF16).
+_QUANT_RE = re.compile(
+    r"(?<![A-Za-z0-9])((?:UD-)?I?Q[1-8](?:_[A-Z0-9]{1,2}){0,2}|BF16|F16|F32|FP16|MXFP4(?:_MOE)?)"
+    r"(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+# Default GGUF choice, best first: Q4_K_M is the common quality/size sweet spot llama.cpp recommends.
+GGUF_PREFERENCE: tuple[str, ...] = (
+    "Q4_K_M",
+    "UD-Q4_K_XL",
+    "Q4_K_S",
+    "Q5_K_M",
+    "IQ4_XS",
+    "Q4_0",
+    "Q5_K_S",
+    "Q6_K",
+    "Q8_0",
+    "Q3_K_M",
+    "BF16",
+    "F16",
+)
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    """One file as the Hub lists it; `sha256` is set for LFS files (the ETag the Hub serves them with)."""
+
+    path: str
+    size_bytes: int | None
+    sha256: str | None = None
+    blob_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RepoListing:
+    repo_id: str
+    commit_sha: str | None
+    files: tuple[RepoFile, ...]
+    gated: bool = False
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named set of files from one repo; `size_bytes` is None when the Hub did not give every size."""
+
+    name: str
+    label: str
+    files: tuple[RepoFile, ...]
+    size_bytes: int | None
+
+    def fits(self, free_bytes: int | None) -> bool | None:
+        """Whether the variant fits in `free_bytes`; None when either side is unknown."""
+        if free_bytes is None or self.size_bytes is None:
+            return None
+        return self.size_bytes <= free_bytes
+
+
+def list_repo_files(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    token: str | bool | None = None,
+    endpoint: str | None = None,
+) -> RepoListing:
+    """Ask the Hub for the repo's files with sizes (one `model_info` call with `files_metadata`)."""
+    from huggingface_hub import HfApi
+
+    from modelscout.hub.errors import explain
+
+    api = HfApi(endpoint=endpoint, token=token, library_name="modelscout")
+    try:
+        info = api.model_info(repo_id, revision=revision, files_metadata=True)
+    except Exception as exc:
+        raise explain(exc, repo_id=repo_id, endpoint=endpoint) from None
+    files = tuple(
+        RepoFile(
+            path=sibling.rfilename,
+            size_bytes=sibling.size,
+            sha256=sibling.lfs.sha256 if sibling.lfs is not None else None,
+            blob_id=sibling.blob_id,
+        )
+        for sibling in info.siblings or ()
+    )
+    return RepoListing(
+        repo_id=info.id or repo_id, commit_sha=info.sha, files=files, gated=bool(info.gated)
+    )
+
+
+def quant_of(path: str) -> str | None:
+    """The quantisation label in a GGUF file name, upper-cased; None when the name carries none."""
+    name = path.rsplit("/", 1)[-1]
+    matches = _QUANT_RE.findall(name)
+    return matches[-1].upper() if matches else None
+
+
+def _is_support_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name in SUPPORT_NAMES or name.endswith(SUPPORT_SUFFIXES)
+
+
+def _total(files: Iterable[RepoFile]) -> int | None:
+    total = 0
+    for f in files:
+        if f.size_bytes is None:
+            return None
+        total += f.size_bytes
+    return total
+
+
+def _variant(name: str, label: str, files: Sequence[RepoFile]) -> Variant:
+    ordered = tuple(sorted(files, key=lambda f: f.path))
+    return Variant(name=name, label=label, files=ordered, size_bytes=_total(ordered))
+
+
+def variants_for(listing: RepoListing) -> tuple[Variant, ...]:
+    """The variants worth offering for this repo, in the order a menu should show them."""
+    files = listing.files
+    out: list[Variant] = []
+    weights = [f for f in files if f.path.endswith(".safetensors")]
+    if weights:
+        support = [
+            f for f in files if _is_support_file(f.path) and not f.path.lower().endswith(".gguf")
+        ]
+        out.append(
+            _variant(
+                SAFETENSORS, "safetensors weights with config and tokenizer", weights + support
+            )
+        )
+    by_quant: dict[str, list[RepoFile]] = {}
+    for f in files:
+        name = f.path.rsplit("/", 1)[-1].lower()
+        if not name.endswith(".gguf") or name.startswith("mmproj"):
+            continue
+        by_quant.setdefault(quant_of(f.path) or f.path.rsplit("/", 1)[-1][:-5], []).append(f)
+    gguf = [
+        _variant(f"{GGUF_PREFIX}{quant}", f"GGUF {quant} (llama.cpp)", group)
+        for quant, group in by_quant.items()
+    ]
+    gguf.sort(key=lambda v: (v.size_bytes is None, v.size_bytes or 0, v.name))
+    out.extend(gguf)
+    out.append(_variant(ALL, "every file in the repo", files))
+    return tuple(out)
+
+
+def default_variant(variants: Sequence[Variant], free_bytes: int | None = None) -> Variant:
+    """The variant a single key press pulls: safetensors when the repo has them, else GGUF Q4_K_M
+    (or the nearest quantisation), else everything; a preferred choice that cannot fit the free
+    space gives way to the next one that does.
+    """
+    by_name = {v.name: v for v in variants}
+    preferred: list[Variant] = []
+    if SAFETENSORS in by_name:
+        preferred.append(by_name[SAFETENSORS])
+    preferred.extend(
+        by_name[f"{GGUF_PREFIX}{q}"] for q in GGUF_PREFERENCE if f"{GGUF_PREFIX}{q}" in by_name
+    )
+    preferred.extend(v for v in variants if v.name.startswith(GGUF_PREFIX) and v not in preferred)
+    if not preferred and ALL in by_name:
+        preferred.append(by_name[ALL])
+    if not preferred:
+        raise DownloadError("the repo lists no files to download")
+    for variant in preferred:
+        if variant.fits(free_bytes) is not False:
+            return variant
+    return preferred[0]
+
+
+def choose_variant(variants: Sequence[Variant], wanted: str) -> Variant:
+    """Find a variant by what a person typed: `safetensors`, `all`, `gguf` (the default GGUF),
+    `gguf:Q4_K_M` or just `Q4_K_M`, in any case.
+    """
+    text = wanted.strip()
+    lowered = text.lower()
+    gguf = [v for v in variants if v.name.startswith(GGUF_PREFIX)]
+    if lowered == "gguf" and gguf:
+        return default_variant(gguf)
+    for v in variants:
+        if v.name.lower() == lowered:
+            return v
+    quant = text.upper().removeprefix("GGUF:")
+    for v in gguf:
+        if v.name.removeprefix(GGUF_PREFIX) == quant:
+            return v
+    names = ", ".join(v.name for v in variants)
+    raise DownloadError(f"no variant '{wanted}' in this repo; it offers: {names}")

@@ -6,6 +6,7 @@ import argparse
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    """`modelscout` with no command: honours --catalog (or MODELSCOUT_CATALOG) and --query."""
     from modelscout.tui.app import run_app
 
     return run_app(args)

@@ -1,0 +1,142 @@
+"""The Textual app: screens, global bindings and the state shared between screens (settings).
+
+`run_app(args)` is the entry from the CLI: it resolves what to show (``--query`` or the remembered
+query, the saved theme) and runs the app. The catalogue itself is loaded by the main screen in a
+worker, so the first frame never waits for the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from modelscout.errors import QueryError
+from modelscout.query import Query, parse_query
+from modelscout.tui.commands import ModelscoutCommands
+from modelscout.tui.fit_source import FitSource, detect_fit_source
+from modelscout.tui.screens.help import HelpScreen, binding_rows
+from modelscout.tui.screens.main import MainScreen
+from modelscout.tui.settings import Settings, load_settings, save_settings, settings_path
+from modelscout.tui.widgets.filter_bar import FilterBar
+from modelscout.tui.widgets.model_table import ModelTable
+
+
+class ModelscoutApp(App[None]):
+    CSS_PATH = "modelscout.tcss"
+    TITLE = "modelscout"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+    ]
+    COMMANDS = App.COMMANDS | {ModelscoutCommands}
+
+    def __init__(
+        self,
+        *,
+        query: Query,
+        settings: Settings | None = None,
+        settings_file: Path | None = None,
+        catalog_path: str | None = None,
+        detect_fit: Callable[[], FitSource | None] | None = detect_fit_source,
+        notices: tuple[str, ...] = (),
+    ) -> None:
+        """`settings_file` None keeps settings in memory only; `detect_fit` None skips hardware."""
+        super().__init__()
+        self.settings = settings or Settings()
+        self.settings_file = settings_file
+        self.catalog_path = catalog_path
+        self.detect_fit = detect_fit
+        self._initial_query = query
+        self._notices = notices
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self._initial_query, self.catalog_path))
+        self.remember(query=self._initial_query.to_text())  # a --query seed becomes the saved one
+        for notice in self._notices:
+            self.notify(notice, severity="warning", timeout=8)
+
+    def watch_theme(self, theme: str) -> None:
+        self.remember(theme=theme)
+
+    def remember(self, **changes: Any) -> None:
+        """Update the persisted settings; written in a worker, never on the UI thread."""
+        updated = self.settings.with_(**changes)
+        if updated == self.settings:
+            return
+        self.settings = updated
+        if self.settings_file is not None:
+            self._save_settings(self.settings_file, updated)
+
+    @work(thread=True, exclusive=True, group="settings")
+    def _save_settings(self, path: Path, settings: Settings) -> None:
+        try:
+            save_settings(path, settings)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify,
+                f"Could not save settings to {path}: {exc.strerror}",
+                severity="warning",
+            )
+
+    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return [
+            ("Filters and sort", binding_rows(MainScreen.BINDINGS)),
+            ("Table", binding_rows(ModelTable.BINDINGS)),
+            (
+                "Filter bar",
+                [("enter / esc", "Back to the table"), *binding_rows(FilterBar.BINDINGS)[1:]],
+            ),
+            (
+                "App",
+                [*binding_rows(self.BINDINGS), ("ctrl+p", "Command palette: every action by name")],
+            ),
+        ]
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_sections()))
+
+
+def initial_state(
+    args: argparse.Namespace, settings_file: Path
+) -> tuple[Query, Settings, tuple[str, ...]]:
+    """The query to open with: `--query` (saved once the app opens), else the remembered one.
+
+    A bad `--query` raises QueryError for the CLI to report; a bad saved query is dropped with a notice.
+    """
+    settings, problem = load_settings(settings_file)
+    notices = (problem,) if problem else ()
+    seed = getattr(args, "query", None)
+    if seed is not None:
+        return parse_query(seed), settings, notices
+    try:
+        return parse_query(settings.query), settings, notices
+    except QueryError as exc:
+        fallback = Settings().query
+        return (
+            parse_query(fallback),
+            settings.with_(query=fallback),
+            (*notices, f"remembered query dropped: {exc}"),
+        )
+
+
+def run_app(args: argparse.Namespace) -> int:
+    path = settings_path()
+    query, settings, notices = initial_state(args, path)
+    app = ModelscoutApp(
+        query=query,
+        settings=settings,
+        settings_file=path,
+        catalog_path=getattr(args, "catalog", None),
+        notices=notices,
+    )
+    app.run()
+    return 0 if app.return_code in (None, 0) else int(app.return_code)

@@ -1,0 +1,94 @@
+"""The command palette (ctrl+p): every action of the screen under it, by name.
+
+Titles come from the same binding descriptions as the footer and the help screen, plus direct
+choices a key can only reach by cycling (a given tier, sort column or openness level).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import NamedTuple
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from modelscout.catalog.model import TIERS
+from modelscout.query import Query
+from modelscout.tui import query_cycles as qc
+from modelscout.tui.screens.help import key_label
+
+
+class Command(NamedTuple):
+    title: str
+    help: str
+    run: Callable[[], object]
+
+
+def binding_commands(screen: Screen[object]) -> Iterator[Command]:
+    """One command per described binding of the screen and the app, when it is enabled now."""
+    seen: set[str] = set()
+    for node in (screen, screen.app):
+        for binding in node.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if binding.action in seen or node.check_action(binding.action, ()) is False:
+                continue
+            seen.add(binding.action)
+            yield Command(
+                binding.description,
+                f"key: {key_label(binding.key)}",
+                partial(node.run_action, binding.action),
+            )
+
+
+def query_commands(
+    update: Callable[[Callable[[Query], Query]], None], fit: bool
+) -> Iterator[Command]:
+    """Set one filter or sort directly."""
+
+    def step(change: Callable[[Query], Query]) -> Callable[[], None]:
+        return lambda: update(change)
+
+    for tier in ("all", *TIERS):
+        tiers = frozenset() if tier == "all" else frozenset({tier})
+        yield Command(
+            f"Tier: {tier}", "size tier filter", step(lambda q, t=tiers: q.with_(tiers=t))
+        )
+    for label, classes in qc.OPENNESS_STEPS:
+        yield Command(
+            f"Openness: {label}", "openness filter", step(lambda q, c=classes: q.with_(openness=c))
+        )
+    for label, value in (("all", None), ("MoE only", True), ("dense only", False)):
+        yield Command(
+            f"MoE: {label}", "architecture filter", step(lambda q, v=value: q.with_(moe=v))
+        )
+    for label, value in (("all", None), ("reasoning only", True), ("non-reasoning only", False)):
+        yield Command(
+            f"Reasoning: {label}", "reasoning filter", step(lambda q, v=value: q.with_(reasoning=v))
+        )
+    for key in qc.sort_cycle(fit):
+        yield Command(f"Sort by {key}", "sort column", step(lambda q, k=key: qc.sort_by(q, k)))
+    yield Command("Clear all filters", "keeps the sort", step(qc.clear_filters))
+
+
+class ModelscoutCommands(Provider):
+    def _commands(self) -> list[Command]:
+        from modelscout.tui.screens.main import MainScreen
+
+        commands = list(binding_commands(self.screen))
+        if isinstance(self.screen, MainScreen):
+            commands.extend(query_commands(self.screen.update_query, self.screen.fit is not None))
+        return commands
+
+    async def discover(self) -> Hits:
+        for command in self._commands():
+            yield DiscoveryHit(command.title, command.run, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._commands():
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)

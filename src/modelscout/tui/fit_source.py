@@ -1,0 +1,44 @@
+"""Where the table's hardware fit comes from: detected once, re-derived when the context changes.
+
+The fit and hardware modules are optional at run time (a build without them, or a machine where
+detection fails, still shows the catalogue); the app asks `detect_fit_source` in a worker thread and
+adds the fit columns only when it returns something.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from modelscout.query import FitLookup
+
+
+class FitSource(Protocol):
+    """Detected hardware, able to judge models for a given context length."""
+
+    def summary(self, context_tokens: int) -> str: ...
+
+    def fit_for(self, context_tokens: int) -> FitLookup: ...
+
+
+class DetectedFit:
+    """`FitSource` over `modelscout.hardware.detect` and `modelscout.fit`."""
+
+    def __init__(self, hardware: Any, fit_context: Any) -> None:
+        self._hardware = hardware
+        self._fit_context = fit_context
+
+    def fit_for(self, context_tokens: int) -> FitLookup:
+        return self._fit_context(self._hardware, context_tokens)  # type: ignore[no-any-return]
+
+    def summary(self, context_tokens: int) -> str:
+        return str(self.fit_for(context_tokens).summary())  # type: ignore[attr-defined]
+
+
+def detect_fit_source() -> FitSource | None:
+    """Detect this machine's hardware (blocking: call from a worker). None when fit is unavailable."""
+    try:
+        from modelscout.fit import FitContext
+        from modelscout.hardware.detect import detect_hardware
+    except ImportError:
+        return None
+    return DetectedFit(detect_hardware(), FitContext)

@@ -1,0 +1,192 @@
+"""The detail screen: every field of one model with the sources that state it, its twins and
+commands to run it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.console import Group
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from modelscout import format as fmt
+from modelscout.catalog.model import Model
+from modelscout.tui.snippets import Snippet, run_snippets
+
+# (label, catalogue fields whose sources back the value)
+FIELD_SOURCES: dict[str, tuple[str, ...]] = {
+    "repository": ("repo_id",),
+    "parameters": ("total_params_b", "active_params_b"),
+    "architecture": ("moe",),
+    "context": ("context_tokens",),
+    "reasoning": ("reasoning",),
+    "modality": ("modality",),
+    "intelligence index": ("intelligence_index",),
+    "price / 1M tokens": ("price_usd_per_mtok",),
+    "speed (tokens/s)": ("speed_tps",),
+    "weights": ("weights_available",),
+    "licence": ("license",),
+    "gated": ("gated",),
+    "released": ("release",),
+    "GGUF repository": ("gguf_repo_id",),
+}
+
+
+def field_rows(model: Model) -> list[tuple[str, str]]:
+    active = fmt.params(model.active_params_b)
+    rows = [
+        ("repository", model.repo_id or f"{fmt.DASH} (not known yet: nothing to pull)"),
+        ("Hugging Face", model.hub_url or fmt.DASH),
+        ("tier", model.tier),
+        ("parameters", f"{fmt.params(model.total_params_b)} total, {active} active"),
+        ("architecture", "mixture of experts" if model.moe else "dense"),
+        ("context", fmt.tokens(model.context_tokens)),
+        ("reasoning", fmt.yes_no(model.reasoning)),
+        ("modality", model.modality),
+        ("intelligence index", fmt.number(model.intelligence_index)),
+        ("price / 1M tokens", fmt.price(model.price_usd_per_mtok)),
+        ("speed (tokens/s)", fmt.number(model.speed_tps)),
+        ("weights", "available" if model.weights_available else "not available"),
+        ("licence", model.license or fmt.DASH),
+        ("openness", model.openness.label),
+        ("gated", fmt.yes_no(model.gated)),
+        ("released", model.release or fmt.DASH),
+        ("GGUF repository", model.gguf_repo_id or fmt.DASH),
+    ]
+    if model.downloads is not None or model.likes is not None:
+        rows.append(
+            ("downloads / likes", f"{fmt.number(model.downloads)} / {fmt.number(model.likes)}")
+        )
+    return rows
+
+
+def sources_for(model: Model, label: str) -> str:
+    """Which numbered sources state this field, e.g. '[1] [3]'."""
+    wanted = FIELD_SOURCES.get(label, ())
+    marks = [
+        f"[{number}]"
+        for number, source in enumerate(model.sources, 1)
+        if any(name in source.says for name in wanted)
+    ]
+    return " ".join(marks)
+
+
+def fields_table(model: Model) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column()
+    table.add_column(style="dim")
+    for label, value in field_rows(model):
+        table.add_row(
+            label, Text(value, style="dim" if value == fmt.DASH else ""), sources_for(model, label)
+        )
+    return table
+
+
+def sources_text(model: Model) -> Text:
+    text = Text()
+    for number, source in enumerate(model.sources, 1):
+        detail = f" — {source.detail}" if source.detail else ""
+        text.append(f"[{number}] ", style="bold")
+        text.append(f"{source.kind}: {source.ref}{detail}\n")
+        if source.says:
+            says = ", ".join(f"{key}={value}" for key, value in source.says.items())
+            text.append(f"    says {says}\n", style="dim")
+    return text
+
+
+def twins_text(twins: Sequence[Model]) -> Text:
+    if not twins:
+        return Text("none in the catalogue", style="dim")
+    text = Text()
+    for twin in twins:
+        kind = "reasoning" if twin.reasoning else "non-reasoning"
+        text.append(f"{twin.name}", style="bold")
+        text.append(f"  {twin.id} · {kind} · intelligence {fmt.number(twin.intelligence_index)}\n")
+    return text
+
+
+def snippet_block(number: int, snippet: Snippet) -> Group:
+    title = Text.assemble(
+        (f"[{number}] {snippet.title}", "bold"),
+        ("  press ", "dim"),
+        (str(number), "bold"),
+        (" to copy", "dim"),
+    )
+    return Group(title, Syntax(snippet.code, snippet.language, theme="ansi_dark", word_wrap=True))
+
+
+class DetailScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "back", "Back"),
+        Binding("y", "copy_url", "Copy URL"),
+        Binding("1", "copy_snippet(1)", "Copy snippet 1", show=False),
+        Binding("2", "copy_snippet(2)", "Copy snippet 2", show=False),
+        Binding("3", "copy_snippet(3)", "Copy snippet 3", show=False),
+        Binding("j,down", "scroll_down", "Scroll down", show=False),
+        Binding("k,up", "scroll_up", "Scroll up", show=False),
+    ]
+
+    def __init__(self, model: Model, twins: Sequence[Model]) -> None:
+        super().__init__()
+        self.model = model
+        self.twins = tuple(twins)
+        self.snippets = run_snippets(model)
+
+    def compose(self) -> ComposeResult:
+        model = self.model
+        yield Label(
+            Text.assemble((model.name, "bold"), (f"  {model.creator} · {model.id}", "dim")),
+            id="detail-title",
+        )
+        with VerticalScroll(id="detail-scroll"):
+            yield Static(fields_table(model), id="detail-fields")
+            if model.notes:
+                yield Label("Notes", classes="detail-heading")
+                yield Static(model.notes, markup=False)
+            yield Label("Twins (same weights)", classes="detail-heading")
+            yield Static(twins_text(self.twins), id="detail-twins")
+            yield Label("Run it", classes="detail-heading")
+            if self.snippets:
+                for number, snippet in enumerate(self.snippets, 1):
+                    yield Static(snippet_block(number, snippet), classes="detail-snippet")
+            else:
+                yield Static(
+                    "No Hugging Face repository is known for this model yet, so there is no command to run it.",
+                    classes="detail-none",
+                    markup=False,
+                )
+            yield Label("Sources", classes="detail-heading")
+            yield Static(sources_text(model), id="detail-sources")
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_up(animate=False)
+
+    def action_copy_url(self) -> None:
+        if self.model.hub_url is None:
+            self.notify("No Hugging Face URL is known for this model yet.", severity="warning")
+            return
+        self.app.copy_to_clipboard(self.model.hub_url)
+        self.notify(f"Copied {self.model.hub_url}")
+
+    def action_copy_snippet(self, number: int) -> None:
+        if not 1 <= number <= len(self.snippets):
+            self.notify(f"There is no snippet {number} for this model.", severity="warning")
+            return
+        snippet = self.snippets[number - 1]
+        self.app.copy_to_clipboard(snippet.code)
+        self.notify(f"Copied the {snippet.title} command")

@@ -1,0 +1,392 @@
+"""The main screen: header line, filter bar, model table, footer; the filter keys live here.
+
+State is the current `Query` (a reactive); every key builds a new query with a pure step from
+`query_cycles` and the watcher re-runs it in a worker thread. Results carry a generation number, so
+a slow, stale result never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from modelscout import format as fmt
+from modelscout.catalog.load import Catalog
+from modelscout.catalog.location import resolve_catalog
+from modelscout.catalog.model import Model
+from modelscout.commands.show import twins
+from modelscout.errors import ModelscoutError, QueryError
+from modelscout.query import FIT_SORT_KEYS, FitLookup, Query, run_query
+from modelscout.tui import query_cycles as qc
+from modelscout.tui.columns import CATALOGUE_COLUMNS, fit_columns
+from modelscout.tui.fit_source import FitSource
+from modelscout.tui.screens.detail import DetailScreen
+from modelscout.tui.screens.prompt import PromptScreen
+from modelscout.tui.widgets.filter_bar import FilterBar
+from modelscout.tui.widgets.header_line import HeaderLine
+from modelscout.tui.widgets.model_table import ModelTable
+
+if TYPE_CHECKING:
+    from modelscout.tui.app import ModelscoutApp
+
+
+def describe_catalog(catalog: Catalog) -> str:
+    """'bundled, built 2026-11-25' / 'cached 2026-11-20' / 'file my.json': where the rows come from.
+
+    Reads the file's modification time for a cache without a build date: call it off the UI thread.
+    """
+    if catalog.origin == "cache":
+        when = catalog.built
+        if when is None and catalog.path is not None:
+            try:
+                when = date.fromtimestamp(catalog.path.stat().st_mtime).isoformat()
+            except OSError:
+                when = None
+        return f"catalogue cached {when or 'on an unknown date'}"
+    built = f", built {catalog.built}" if catalog.built else ""
+    if catalog.origin == "bundled":
+        return f"bundled catalogue{built}"
+    name = catalog.path.name if catalog.path is not None else "file"
+    return f"catalogue {name}{built}"
+
+
+def index_of(rows: Sequence[Model], model: Model | None) -> int:
+    """Where `model` is in `rows` (by identity: models are not hashable and == is slow), else 0."""
+    if model is not None:
+        for index, row in enumerate(rows):
+            if row is model:
+                return index
+    return 0
+
+
+def without_fit(query: Query) -> Query:
+    """The query minus what needs hardware, for the moments before (or without) detection."""
+    return query.with_(fits=False, sort=tuple(s for s in query.sort if s.key not in FIT_SORT_KEYS))
+
+
+def parse_size_b(text: str) -> float:
+    """'4', '4b', '4.5B', '500m' -> billions of parameters; raises ValueError otherwise."""
+    cleaned = text.strip().lower()
+    scale = 1.0
+    if cleaned.endswith("b"):
+        cleaned = cleaned[:-1]
+    elif cleaned.endswith("m"):
+        cleaned, scale = cleaned[:-1], 1e-3
+    value = float(cleaned) * scale
+    if not value > 0:
+        raise ValueError(text)
+    return value
+
+
+def parse_tokens(text: str) -> int:
+    """'8192', '32k', '1m' -> tokens; raises ValueError otherwise."""
+    cleaned = text.strip().lower()
+    scale = 1
+    if cleaned.endswith("k"):
+        cleaned, scale = cleaned[:-1], 1024
+    elif cleaned.endswith("m"):
+        cleaned, scale = cleaned[:-1], 1024 * 1024
+    value = int(float(cleaned) * scale)
+    if value <= 0:
+        raise ValueError(text)
+    return value
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search"),
+        Binding("escape", "clear_filters", "Clear filters", show=False),
+        Binding("t", "cycle_tier", "Tier"),
+        Binding("o", "cycle_openness", "Open"),
+        Binding("m", "cycle_moe", "MoE"),
+        Binding("a", "max_active", "Max active", show=False),
+        Binding("r", "cycle_reasoning", "Reasoning", show=False),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False),
+        Binding("f", "toggle_fits", "Fits only", show=False),
+        Binding("c", "context_length", "Context length", show=False),
+    ]
+    # Actions that need detected hardware; hidden until it is known.
+    FIT_ACTIONS: ClassVar[frozenset[str]] = frozenset({"toggle_fits", "context_length"})
+
+    current_query: reactive[Query] = reactive(Query, init=False)
+
+    def __init__(self, initial: Query, catalog_path: str | None) -> None:
+        super().__init__()
+        self._initial = initial
+        self._catalog_path = catalog_path
+        self.catalog: Catalog | None = None
+        self.fit_source: FitSource | None = None
+        self.fit: FitLookup | None = None
+        self._generation = 0
+        self._editing = False  # the query change came from the filter bar: do not rewrite its text
+
+    @property
+    def modelscout_app(self) -> ModelscoutApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def table(self) -> ModelTable:
+        return self.query_one(ModelTable)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    @property
+    def header_line(self) -> HeaderLine:
+        return self.query_one(HeaderLine)
+
+    def compose(self) -> ComposeResult:
+        yield HeaderLine()
+        yield FilterBar()
+        # Downloads add a column here (see columns.py) and a screen beside DetailScreen.
+        yield ModelTable(CATALOGUE_COLUMNS, id="models")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.empty_message = "Loading the catalogue…"
+        self.table.focus()
+        self.set_reactive(MainScreen.current_query, self._initial)
+        self.filter_bar.show_query(self._initial)
+        self._load_catalog(self._catalog_path)
+        self._detect_hardware()
+
+    # -- background work ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="catalog")
+    def _load_catalog(self, path: str | None) -> None:
+        try:
+            catalog = resolve_catalog(path)
+            source = describe_catalog(catalog)
+        except ModelscoutError as exc:
+            self.app.call_from_thread(self._catalog_failed, str(exc))
+            return
+        self.app.call_from_thread(self._catalog_loaded, catalog, source)
+
+    @work(thread=True, exclusive=True, group="hardware")
+    def _detect_hardware(self) -> None:
+        detect = self.modelscout_app.detect_fit
+        if detect is None:
+            return
+        try:
+            source = detect()
+            if source is None:
+                return
+            context = self.modelscout_app.settings.context_tokens
+            fit = source.fit_for(context)
+            summary = source.summary(context)
+        except ModelscoutError as exc:
+            self.app.call_from_thread(self._hardware_failed, str(exc))
+            return
+        self.app.call_from_thread(self._hardware_ready, source, fit, summary)
+
+    @work(thread=True, exclusive=True, group="query")
+    def _run_query(
+        self, generation: int, query: Query, fit: FitLookup | None, keep: Model | None
+    ) -> None:
+        assert self.catalog is not None
+        try:
+            rows = run_query(self.catalog.models, query, fit)
+        except QueryError as exc:
+            self.app.call_from_thread(self._query_failed, generation, str(exc))
+            return
+        self.app.call_from_thread(self._show_rows, generation, query, rows, index_of(rows, keep))
+
+    # -- results arriving on the UI thread ---------------------------------------------------
+
+    def _catalog_loaded(self, catalog: Catalog, source: str) -> None:
+        self.catalog = catalog
+        self.header_line.set_source(source)
+        for notice in catalog.warnings[:3]:
+            self.notify(notice, severity="warning", timeout=8)
+        if len(catalog.warnings) > 3:
+            self.notify(f"{len(catalog.warnings) - 3} more catalogue warnings", severity="warning")
+        self.refilter()
+
+    def _catalog_failed(self, message: str) -> None:
+        self.header_line.set_source("no catalogue")
+        self.header_line.set_counts(0, 0)
+        self.table.empty_message = (
+            "The catalogue could not be opened:\n"
+            f"  {message}\n"
+            "\n"
+            "Fix or remove that file, or choose another with --catalog PATH or MODELSCOUT_CATALOG.\n"
+            "Press q to quit."
+        )
+        self.table.set_rows(())
+        self.notify(message, title="Catalogue error", severity="error", timeout=10)
+
+    def _hardware_ready(self, source: FitSource, fit: FitLookup, summary: str) -> None:
+        self.fit_source = source
+        self.fit = fit
+        self.header_line.set_hardware(summary)
+        self.table.set_columns((*CATALOGUE_COLUMNS, *fit_columns(fit)))
+        self.refresh_bindings()
+        self.refilter()
+
+    def _hardware_failed(self, message: str) -> None:
+        self.header_line.set_hardware("hardware not detected")
+        self.notify(message, title="Hardware detection", severity="warning", timeout=8)
+
+    def _show_rows(self, generation: int, query: Query, rows: list[Model], cursor: int) -> None:
+        if generation != self._generation or self.catalog is None:
+            return
+        self.table.set_sort(query.sort[0] if query.sort else None)
+        self.table.empty_message = self._empty_message()
+        self.table.set_rows(rows, cursor)
+        self.header_line.set_counts(len(rows), len(self.catalog.models))
+
+    def _query_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.filter_bar.set_error(message)
+
+    def _empty_message(self) -> str:
+        return (
+            "No model matches this query:\n"
+            f"  {self.current_query.to_text()}\n"
+            "\n"
+            "Press escape to clear the filters (the sort stays), or / to edit the query."
+        )
+
+    # -- the query ---------------------------------------------------------------------------
+
+    def refilter(self) -> None:
+        """Run the current query again (after the catalogue, the fit or the query changed)."""
+        if self.catalog is None:
+            return
+        self._generation += 1
+        query = self.current_query if self.fit is not None else without_fit(self.current_query)
+        if query != self.current_query and not self._editing:
+            self.filter_bar.set_error("fits and sort:best/fit/tps need detected hardware; ignored")
+        self._run_query(self._generation, query, self.fit, self.table.highlighted_model)
+
+    def watch_current_query(self, query: Query) -> None:
+        if not self._editing:
+            self.filter_bar.show_query(query)
+        self.refilter()
+        self.modelscout_app.remember(query=query.to_text())
+
+    def update_query(self, step: Callable[[Query], Query]) -> None:
+        self.current_query = step(self.current_query)
+
+    def on_filter_bar_query_edited(self, event: FilterBar.QueryEdited) -> None:
+        self._editing = True
+        try:
+            self.current_query = event.query
+        finally:
+            self._editing = False
+
+    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
+        self.table.focus()
+
+    def on_model_table_selected(self, event: ModelTable.Selected) -> None:
+        self.open_details(event.model)
+
+    def open_details(self, model: Model | None = None) -> None:
+        model = model or self.table.highlighted_model
+        if model is None or self.catalog is None:
+            return
+        self.app.push_screen(DetailScreen(model, twins(model, self.catalog.models)))
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in self.FIT_ACTIONS and self.fit is None)
+
+    def action_search(self) -> None:
+        self.filter_bar.edit()
+
+    def action_clear_filters(self) -> None:
+        if qc.has_filters(self.current_query):
+            self.update_query(qc.clear_filters)
+
+    def action_cycle_tier(self) -> None:
+        self.update_query(qc.cycle_tier)
+
+    def action_cycle_openness(self) -> None:
+        self.update_query(qc.cycle_openness)
+
+    def action_cycle_moe(self) -> None:
+        self.update_query(qc.cycle_moe)
+
+    def action_cycle_reasoning(self) -> None:
+        self.update_query(qc.cycle_reasoning)
+
+    def action_cycle_sort(self) -> None:
+        self.update_query(lambda q: qc.cycle_sort(q, fit_available=self.fit is not None))
+
+    def action_reverse_sort(self) -> None:
+        self.update_query(qc.reverse_sort)
+
+    def action_toggle_fits(self) -> None:
+        self.update_query(qc.toggle_fits)
+
+    def action_max_active(self) -> None:
+        current = self.current_query.comparison("active", "<=")
+        value = "" if current is None else f"{current:g}"
+
+        def apply(answer: str | None) -> None:
+            if answer is None:
+                return
+            if answer == "":
+                self.update_query(lambda q: qc.set_max_active(q, None))
+                return
+            try:
+                limit = parse_size_b(answer)
+            except ValueError:
+                self.notify(
+                    f"'{answer}' is not a parameter count (try 4 or 4b or 500m)", severity="error"
+                )
+                return
+            self.update_query(lambda q: qc.set_max_active(q, limit))
+
+        self.app.push_screen(
+            PromptScreen(
+                "Maximum active parameters (billions)",
+                value,
+                "e.g. 4, 12b or 500m; empty removes the limit; esc cancels",
+            ),
+            apply,
+        )
+
+    def action_context_length(self) -> None:
+        settings = self.modelscout_app.settings
+
+        def apply(answer: str | None) -> None:
+            if not answer or self.fit_source is None:
+                return
+            try:
+                tokens = parse_tokens(answer)
+            except ValueError:
+                self.notify(f"'{answer}' is not a token count (try 8192 or 32k)", severity="error")
+                return
+            self.modelscout_app.remember(context_tokens=tokens)
+            self._refit(self.fit_source, tokens)
+
+        self.app.push_screen(
+            PromptScreen(
+                "Context length for the fit estimate (tokens)",
+                fmt.tokens(settings.context_tokens),
+                "e.g. 8192, 32k or 128k; esc cancels",
+            ),
+            apply,
+        )
+
+    @work(thread=True, exclusive=True, group="hardware")
+    def _refit(self, source: FitSource, context_tokens: int) -> None:
+        try:
+            fit = source.fit_for(context_tokens)
+            summary = source.summary(context_tokens)
+        except ModelscoutError as exc:
+            self.app.call_from_thread(self._hardware_failed, str(exc))
+            return
+        self.app.call_from_thread(self._hardware_ready, source, fit, summary)

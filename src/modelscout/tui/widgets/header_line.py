@@ -1,0 +1,36 @@
+"""The line at the top: which catalogue is shown and how old it is, rows shown / total, hardware."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+
+class HeaderLine(Horizontal):
+    def compose(self) -> ComposeResult:
+        yield Label("modelscout", id="header-title")
+        yield Label("loading catalogue…", id="header-source", markup=False)
+        yield Label("", id="header-hardware", markup=False)
+        yield Label("", id="header-counts")
+
+    def set_source(self, text: str) -> None:
+        self.query_one("#header-source", Label).update(text)
+
+    def set_hardware(self, text: str) -> None:
+        self.query_one("#header-hardware", Label).update(text)
+
+    def set_counts(self, shown: int, total: int) -> None:
+        self.query_one("#header-counts", Label).update(f"{shown:,} / {total:,} models")
+
+    @property
+    def counts(self) -> str:
+        return str(self.query_one("#header-counts", Label).content)
+
+    @property
+    def source(self) -> str:
+        return str(self.query_one("#header-source", Label).content)
+
+    @property
+    def hardware(self) -> str:
+        return str(self.query_one("#header-hardware", Label).content)

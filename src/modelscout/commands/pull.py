@@ -1,15 +1,302 @@
-"""`modelscout pull MODEL`: download weights from the Hub."""
+"""`modelscout pull MODEL`: download a model's weights from the Hugging Face Hub.
+
+MODEL is a catalogue id, a catalogue repo id, or any other Hub repo id (`org/name`). The same
+download job the TUI runs does the work; this command adds a progress bar on stderr and, with
+`--json`, one result object on stdout. Exit status: 0 pulled, 1 failed, 130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from modelscout.commands.common import add_catalog_option, load, print_json
+from modelscout.errors import CatalogError, DownloadError, ModelscoutError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("pull", help="download a model from Hugging Face")
-    parser.add_argument("--json", action="store_true")
+    parser = subparsers.add_parser(
+        "pull",
+        help="download a model from Hugging Face",
+        description="Download a model into the Hugging Face cache (HF_HOME / HF_HUB_CACHE), or into "
+        "--local-dir. MODEL is a catalogue id, a catalogue repo id or any Hub repo id (org/name). "
+        "Interrupted pulls resume where they stopped.",
+    )
+    parser.add_argument(
+        "model", help="catalogue id, or Hugging Face repo id such as Qwen/Qwen3-0.6B"
+    )
+    parser.add_argument(
+        "--variant",
+        metavar="NAME",
+        help="what to pull: safetensors, gguf (its default quantisation), gguf:Q4_K_M (or just "
+        "Q4_K_M), all; default: safetensors when the repo has them, else GGUF Q4_K_M",
+    )
+    parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="list the repo's variants with their sizes and whether they fit, then stop",
+    )
+    parser.add_argument(
+        "--local-dir", metavar="DIR", type=Path, help="put the files in DIR instead of the HF cache"
+    )
+    parser.add_argument("--revision", metavar="REV", help="branch, tag or commit (default: main)")
+    parser.add_argument("--json", action="store_true", help="print a JSON result object")
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show the progress bar (default: when stderr is a terminal)",
+    )
+    add_catalog_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from modelscout.hub.download import DownloadCancelled
+
+    repo_id: str | None = None
+    try:
+        repo_id, gguf_repo_id = resolve_repo(args)
+        listing, repo_id = _listing(repo_id, gguf_repo_id, args)
+        if args.variants:
+            return _show_variants(listing, args)
+        result = _pull(listing, args)
+    except DownloadCancelled as exc:
+        _fail(args, repo_id, str(exc))
+        return EXIT_INTERRUPTED
+    except ModelscoutError as exc:
+        if not args.json:
+            raise
+        _fail(args, repo_id, str(exc))
+        return EXIT_FAILED
+    if args.json:
+        print_json({"ok": True, **result})
+    else:
+        from modelscout import format as fmt
+
+        print(
+            f"pulled {result['repo_id']} ({result['variant']}, {len(result['files'])} files, "
+            f"{fmt.size_bytes(result['size_bytes'])}) to {result['path']}"
+        )
+    return EXIT_OK
+
+
+def resolve_repo(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The Hub repo to pull (and the model's separate GGUF repo, if the catalogue knows one)."""
+    from modelscout.catalog.lookup import ModelNotFound, find_model
+
+    text = args.model.strip()
+    try:
+        models = load(args).models
+    except CatalogError:
+        if "/" in text:
+            return text, None  # a Hub id needs no catalogue
+        raise
+    wanted = text.lower()
+    exact = [m for m in models if m.id == wanted or (m.repo_id or "").lower() == wanted]
+    if not exact and "/" in text:
+        return text, None
+    if exact:
+        model = exact[0]
+    else:
+        try:
+            model = find_model(models, text)
+        except ModelNotFound as exc:
+            raise DownloadError(f"{exc}; or pass a Hub repo id such as org/name") from None
+    if model.repo_id is None:
+        if model.gguf_repo_id:
+            return model.gguf_repo_id, None
+        raise DownloadError(
+            f"the catalogue has no Hugging Face repo for {model.id}: pass the repo id (org/name)"
+        )
+    return model.repo_id, model.gguf_repo_id
+
+
+def _wants_gguf(variant: str | None) -> bool:
+    if not variant:
+        return False
+    from modelscout.hub.variants import quant_of
+
+    lowered = variant.lower()
+    return lowered.startswith("gguf") or quant_of(variant) is not None
+
+
+def _listing(repo_id: str, gguf_repo_id: str | None, args: argparse.Namespace) -> Any:
+    """List the repo; a GGUF request for a model whose GGUF files live in another repo goes there."""
+    from modelscout.hub.variants import list_repo_files
+
+    listing = list_repo_files(repo_id, revision=args.revision)
+    has_gguf = any(f.path.lower().endswith(".gguf") for f in listing.files)
+    if _wants_gguf(args.variant) and not has_gguf and gguf_repo_id:
+        return list_repo_files(gguf_repo_id, revision=args.revision), gguf_repo_id
+    return listing, repo_id
+
+
+def _target(args: argparse.Namespace) -> Path:
+    if args.local_dir is not None:
+        return Path(args.local_dir).expanduser()
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE).expanduser()
+
+
+def _show_variants(listing: Any, args: argparse.Namespace) -> int:
+    from modelscout import format as fmt
+    from modelscout.hub.download import free_bytes_at
+    from modelscout.hub.variants import default_variant, variants_for
+
+    variants = variants_for(listing)
+    free = free_bytes_at(_target(args))
+    default = default_variant(variants, free)
+    if args.json:
+        print_json(
+            {
+                "repo_id": listing.repo_id,
+                "commit": listing.commit_sha,
+                "gated": listing.gated,
+                "free_bytes": free,
+                "default": default.name,
+                "variants": [
+                    {
+                        "name": v.name,
+                        "label": v.label,
+                        "size_bytes": v.size_bytes,
+                        "files": [f.path for f in v.files],
+                        "fits": v.fits(free),
+                    }
+                    for v in variants
+                ],
+            }
+        )
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name, justify in (("variant", "left"), ("size", "right"), ("files", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("fits")
+    table.add_column("")
+    for v in variants:
+        fits = {True: "yes", False: "no", None: fmt.DASH}[v.fits(free)]
+        mark = "default" if v is default else ""
+        table.add_row(v.name, fmt.size_bytes(v.size_bytes), str(len(v.files)), fits, mark)
+    console = Console()
+    gated = (
+        "  [yellow]gated: accept the licence on the model page first[/yellow]"
+        if listing.gated
+        else ""
+    )
+    console.print(f"[bold]{listing.repo_id}[/bold]{gated}")
+    console.print(table)
+    console.print(f"[dim]{fmt.size_bytes(free)} free at {_target(args)}[/dim]")
+    return EXIT_OK
+
+
+def _pull(listing: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from modelscout.hub.download import DownloadJob, DownloadRequest
+
+    request = DownloadRequest(
+        repo_id=listing.repo_id,
+        variant=args.variant,
+        revision=args.revision,
+        local_dir=args.local_dir,
+    )
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    bar = _ProgressBar(listing.repo_id, forced=bool(args.progress)) if show else None
+    job = DownloadJob(request, on_progress=bar.update if bar else None, listing=listing)
+    try:
+        if bar is not None:
+            with bar:
+                result = job.run()
+        else:
+            result = job.run()
+    except KeyboardInterrupt:
+        job.cancel()
+        from modelscout.hub.download import DownloadCancelled
+
+        raise DownloadCancelled(
+            f"interrupted: the partial download of {listing.repo_id} is kept; run the same pull "
+            "again to resume"
+        ) from None
+    elapsed = max(result.elapsed_s, 1e-9)
+    return {
+        "repo_id": result.repo_id,
+        "variant": result.variant,
+        "commit": result.commit_sha,
+        "path": str(result.path),
+        "files": list(result.files),
+        "size_bytes": result.size_bytes,
+        "transferred_bytes": result.transferred_bytes,
+        "elapsed_s": round(result.elapsed_s, 3),
+        "speed_bytes_per_s": round(result.transferred_bytes / elapsed),
+    }
+
+
+def _fail(args: argparse.Namespace, repo_id: str | None, message: str) -> None:
+    if args.json:
+        print_json({"ok": False, "repo_id": repo_id, "error": message})
+    else:
+        print(f"modelscout: {message}", file=sys.stderr)
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr fed by the job's progress callback (from the job's thread)."""
+
+    def __init__(self, repo_id: str, forced: bool) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+        )
+
+        console = Console(stderr=True, force_terminal=True if forced else None)
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            DownloadColumn(binary_units=True),
+            TextColumn("{task.fields[speed]}"),
+            TextColumn("eta {task.fields[eta]}"),
+            TextColumn("[dim]{task.fields[files]}"),
+            console=console,
+            transient=False,
+        )
+        self._task = self._progress.add_task(repo_id, total=None, speed="", eta="–", files="")
+
+    def __enter__(self) -> _ProgressBar:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def update(self, p: Any) -> None:
+        from modelscout import format as fmt
+
+        speed = f"{fmt.size_bytes(int(p.speed_bytes_per_s))}/s" if p.speed_bytes_per_s else ""
+        eta = _clock(p.eta_s) if p.eta_s is not None else "–"
+        self._progress.update(
+            self._task,
+            completed=p.bytes_done,
+            total=p.bytes_total,
+            speed=speed,
+            eta=eta,
+            files=f"{p.files_done}/{p.files_total} files",
+        )
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds + 0.5)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

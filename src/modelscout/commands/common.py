@@ -30,6 +30,70 @@ def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_fit_options(parser: argparse.ArgumentParser) -> None:
+    """`--vram/--ram/--gpus/--profile` plan for another machine; `--ctx` sizes the KV cache."""
+    group = parser.add_argument_group("hardware (plan for another machine)")
+    group.add_argument("--vram", metavar="SIZE", help="GPU memory per GPU, e.g. 24G")
+    group.add_argument("--ram", metavar="SIZE", help="system RAM, e.g. 64G")
+    group.add_argument("--gpus", type=int, metavar="N", help="number of GPUs (0 for CPU only)")
+    group.add_argument("--profile", metavar="NAME", help="a built-in GPU or Mac, e.g. rtx4090")
+    group.add_argument(
+        "--ctx", metavar="TOKENS", help="context to size the KV cache for, e.g. 32k or max"
+    )
+
+
+def plan_options(args: argparse.Namespace) -> Any:
+    from modelscout.hardware.plan import PlanOptions
+
+    return PlanOptions(
+        vram=getattr(args, "vram", None),
+        ram=getattr(args, "ram", None),
+        gpus=getattr(args, "gpus", None),
+        profile=getattr(args, "profile", None),
+    )
+
+
+def context_tokens(args: argparse.Namespace) -> int | None:
+    """`--ctx`: '32k' -> 32000, '128K' -> 128000, 'max' -> 0 (each model's own maximum)."""
+    from modelscout.errors import QueryError
+
+    text = getattr(args, "ctx", None)
+    if text is None:
+        return None
+    if text.strip().lower() == "max":
+        return 0
+    cleaned = text.strip().lower()
+    scale = {"k": 1000, "m": 1_000_000}.get(cleaned[-1:], 1)
+    digits = cleaned[:-1] if scale > 1 else cleaned
+    try:
+        value = int(float(digits) * scale)
+    except ValueError:
+        raise QueryError(f"--ctx: '{text}' is not a token count (e.g. 8k, 32768, max)") from None
+    if value < 1:
+        raise QueryError(f"--ctx: '{text}' must be at least 1 token")
+    return value
+
+
+def hardware_for(args: argparse.Namespace) -> Any:
+    """The detected machine, with `--vram/--ram/--gpus/--profile` applied when given."""
+    from modelscout.hardware.detect import detect_hardware
+    from modelscout.hardware.plan import plan_hardware
+
+    return plan_hardware(detect_hardware(), plan_options(args))
+
+
 def fit_for(args: argparse.Namespace, models: Any, query: Any) -> Any:
     """The hardware fit for this run, or None where the query does not need one."""
-    return None
+    from modelscout.query import FIT_SORT_KEYS
+
+    wanted = (
+        getattr(query, "fits", False)
+        or any(key.key in FIT_SORT_KEYS for key in getattr(query, "sort", ()))
+        or plan_options(args).any
+        or getattr(args, "ctx", None) is not None
+    )
+    if not wanted:
+        return None
+    from modelscout.fit import FitContext
+
+    return FitContext(hardware_for(args), context_tokens(args))

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from modelscout.catalog import Model, model_to_dict
-from modelscout.commands.common import add_catalog_option, fit_for, load, print_json
+from modelscout.commands.common import (
+    add_catalog_option,
+    add_fit_options,
+    fit_for,
+    load,
+    print_json,
+)
 from modelscout.query import parse_query, run_query
 
 
@@ -20,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON array of models")
     parser.add_argument("--limit", type=_positive_int, metavar="N", help="show at most N models")
     add_catalog_option(parser)
+    add_fit_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -43,11 +51,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json([model_to_dict(m, derived=True) for m in rows])
         return 0
-    _print_table(rows, len(catalog.models))
+    _print_table(rows, len(catalog.models), fit)
     return 0
 
 
-def _print_table(rows: list[Model], total: int) -> None:
+def _print_table(rows: list[Model], total: int, fit: Any = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -65,6 +73,9 @@ def _print_table(rows: list[Model], total: int) -> None:
     table.add_column("openness", no_wrap=True, min_width=11)
     if wide:
         table.add_column("licence", no_wrap=True, overflow="ellipsis", max_width=14)
+    if fit is not None:
+        table.add_column("fit", no_wrap=True)
+        table.add_column("est. tok/s", justify="right", no_wrap=True)
     for m in rows:
         active = fmt.params(m.active_params_b) + (" moe" if m.moe else "")
         cells = [
@@ -80,6 +91,12 @@ def _print_table(rows: list[Model], total: int) -> None:
         ]
         if not wide:
             del cells[8], cells[1]
+        if fit is not None:
+            model_fit = fit.model_fit(m)
+            best = f" {model_fit.best.quant}" if model_fit.best else ""
+            cells += [model_fit.verdict.short + best, fmt.number(model_fit.est_tps)]
         table.add_row(*cells)
     console.print(table)
     console.print(f"[dim]{len(rows)} of {total} models[/dim]")
+    if fit is not None:
+        console.print(f"[dim]fit: {fit.summary()} · est. tok/s is an estimate[/dim]")

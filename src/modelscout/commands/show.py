@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from modelscout.catalog import Model, model_to_dict
 from modelscout.catalog.lookup import find_model
-from modelscout.commands.common import add_catalog_option, load, print_json
+from modelscout.commands.common import (
+    add_catalog_option,
+    add_fit_options,
+    context_tokens,
+    hardware_for,
+    load,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from modelscout.fit import ModelFit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("model", help="catalogue id, repo id or unique name prefix")
     parser.add_argument("--json", action="store_true", help="print the model as a JSON object")
     add_catalog_option(parser)
+    add_fit_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -36,9 +48,11 @@ def run(args: argparse.Namespace) -> int:
         out = model_to_dict(model, derived=True)
         out["hub_url"] = model.hub_url
         out["twins"] = [m.id for m in siblings]
+        out["fit"] = _fit_json(model, args)
         print_json(out)
         return 0
     _print_model(model, siblings)
+    _print_fit(model, args)
     return 0
 
 
@@ -82,3 +96,60 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
     for source in model.sources:
         detail = f" — {source.detail}" if source.detail else ""
         console.print(f"  {source.kind}: {source.ref}{detail}")
+
+
+def _model_fit(model: Model, args: argparse.Namespace) -> tuple[ModelFit, str]:
+    from modelscout.fit import FitContext
+
+    fit = FitContext(hardware_for(args), context_tokens(args))
+    return fit.model_fit(model), fit.summary()
+
+
+def _fit_json(model: Model, args: argparse.Namespace) -> dict[str, object]:
+    from modelscout.fit import model_fit_to_dict
+
+    model_fit, summary = _model_fit(model, args)
+    return {"hardware": summary, **model_fit_to_dict(model_fit)}
+
+
+def _print_fit(model: Model, args: argparse.Namespace) -> None:
+    """The quantisation table: memory needed at each, and whether it runs on this hardware."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from modelscout import format as fmt
+
+    model_fit, summary = _model_fit(model, args)
+    console = Console()
+    console.print(f"\n[bold]Quantisations[/bold]  [dim]{summary}[/dim]")
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("quant")
+    for name in ("bits", "weights", "KV cache", "overhead", "total"):
+        table.add_column(name, justify="right")
+    table.add_column("runs", no_wrap=True)
+    table.add_column("est. tok/s", justify="right", no_wrap=True)
+    for row in model_fit.rows:
+        mark = " ◀" if model_fit.best is not None and row.quant == model_fit.best.quant else ""
+        table.add_row(
+            row.quant,
+            f"{row.bits:.2f}",
+            fmt.size_bytes(row.weights_bytes),
+            fmt.size_bytes(row.kv_bytes),
+            fmt.size_bytes(row.overhead_bytes),
+            fmt.size_bytes(row.total_bytes),
+            row.verdict.short + mark,
+            fmt.number(row.est_tps),
+        )
+    console.print(table)
+    best = model_fit.best
+    if best is None:
+        console.print(f"[bold]Does not fit[/bold] at any quantisation on {summary}")
+    else:
+        speed = f", about {best.est_tps:.0f} tokens/s (estimate)" if best.est_tps else ""
+        console.print(f"[bold]Best: {best.quant}[/bold] — {best.verdict.label}{speed}")
+    console.print(
+        f"[dim]KV cache for {model_fit.context_tokens} tokens · tok/s is an estimate: memory "
+        "bandwidth ÷ bytes read per token, a ceiling real engines reach part of[/dim]"
+    )
+    for note in model_fit.notes:
+        console.print(f"[dim]· {note}[/dim]")

@@ -1,0 +1,79 @@
+"""How long hardware detection takes, against peers measured in the same run.
+
+    python bench/bench_hw.py [--repeat N]
+
+Cold: a fresh interpreter that imports modelscout's hardware package and detects once, against a
+fresh interpreter that does nothing (the floor any CLI pays). Warm: detect_hardware() called again
+in one process, against psutil's own memory + core-count calls. Where nvidia-smi exists, its
+query time is printed too. Target: cold detection under 200 ms on a machine without a GPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SRC = str(Path(__file__).resolve().parent.parent / "src")
+DETECT = "from modelscout.hardware.detect import detect_hardware; detect_hardware()"
+
+
+def _median_ms(run, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def _python(code: str) -> None:
+    subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {SRC!r}); {code}"], check=True
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=15)
+    repeat = parser.parse_args().repeat
+
+    sys.path.insert(0, SRC)
+    import psutil
+
+    from modelscout.hardware.detect import detect_hardware
+
+    hardware = detect_hardware()
+    gpus = ", ".join(g.name for g in hardware.gpus) or "none"
+    print(f"machine: {hardware.cpu.model_name}, {hardware.cpu.logical_cores} threads, GPUs: {gpus}")
+
+    empty = _median_ms(lambda: _python("pass"), repeat)
+    cold = _median_ms(lambda: _python(DETECT), repeat)
+    print(f"cold: empty interpreter {empty:.1f} ms; interpreter + import + detect {cold:.1f} ms")
+    print(
+        f"cold: detection's own share {cold - empty:.1f} ms (ratio {cold / empty:.2f}× the empty start)"
+    )
+
+    warm = _median_ms(detect_hardware, repeat)
+    peer = _median_ms(lambda: (psutil.virtual_memory(), psutil.cpu_count(logical=False)), repeat)
+    print(
+        f"warm: detect_hardware() {warm:.2f} ms; psutil memory + cores {peer:.2f} ms "
+        f"(ratio {warm / peer:.1f}×)"
+    )
+
+    smi = shutil.which("nvidia-smi")
+    if smi:
+        query = [smi, "--query-gpu=name,memory.total,memory.used", "--format=csv"]
+        smi_ms = _median_ms(lambda: subprocess.run(query, capture_output=True, check=True), repeat)
+        print(
+            f"peer: nvidia-smi --query-gpu {smi_ms:.1f} ms (cold detection is "
+            f"{cold / smi_ms:.2f}× that)"
+        )
+
+
+if __name__ == "__main__":
+    main()

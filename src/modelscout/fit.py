@@ -1,0 +1,384 @@
+"""Will it run here? Memory needed per quantisation, a verdict, and a decode-speed estimate.
+
+Pure functions over a `Model` and a `Hardware` record, plus `FitContext`, which caches them per model
+for the CLI and the TUI (the engine asks thousands of times while sorting).
+
+memory needed = weights at the quantisation + KV cache for the context + runtime overhead
+decode tokens/s ≈ memory bandwidth / bytes read per token (an estimate: a ceiling real engines reach
+                  a fraction of)
+
+Mixture-of-experts models keep every expert resident, so memory follows total parameters, while each
+token reads only the active ones, so speed follows active parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+from modelscout.catalog.model import Model
+from modelscout.hardware.detect import Hardware
+from modelscout.hardware.gpu import Gpu
+
+GIB = 2**30
+
+# Llama-3-8B's parameter count (config.json of meta-llama/Meta-Llama-3-8B: 8,030,261,248), the
+# model llama.cpp's quantize table measures file sizes on.
+LLAMA3_8B_PARAMS = 8_030_261_248
+
+
+def _bpw_from_llama_cpp(size_gib: float) -> float:
+    """Bits per weight of a llama.cpp file type from its quantize table entry for Llama-3-8B."""
+    return size_gib * GIB * 8 / LLAMA3_8B_PARAMS
+
+
+@dataclass(frozen=True)
+class Quant:
+    name: str
+    bits_per_weight: float
+    source: str
+    native_only: bool = False  # a format makers ship, not one anyone can quantise to (FP8, MXFP4)
+
+
+# Highest precision first. The k-quant mixes keep some tensors at higher precision, so their
+# average is above the block type's nominal bits; llama.cpp's `llama-quantize --help` table
+# (tools/quantize/quantize.cpp, QUANT_OPTIONS) gives each type's file size for Llama-3-8B.
+QUANTS: tuple[Quant, ...] = (
+    Quant("F16/BF16", 16.0, "IEEE 754 half / bfloat16: 2 bytes per weight"),
+    Quant("FP8", 8.0, "OCP FP8 (E4M3): 1 byte per weight; block scales add under 0.1%", True),
+    Quant("Q8_0", _bpw_from_llama_cpp(7.96), "llama.cpp quantize table: 7.96G @ Llama-3-8B"),
+    Quant("Q6_K", _bpw_from_llama_cpp(6.14), "llama.cpp quantize table: 6.14G @ Llama-3-8B"),
+    Quant("Q5_K_M", _bpw_from_llama_cpp(5.33), "llama.cpp quantize table: 5.33G @ Llama-3-8B"),
+    Quant("Q4_K_M", _bpw_from_llama_cpp(4.58), "llama.cpp quantize table: 4.58G @ Llama-3-8B"),
+    Quant(
+        "MXFP4",
+        4.25,
+        "OCP Microscaling spec v1.0: 4-bit elements + one 8-bit scale per 32 = 4.25 bits",
+        True,
+    ),
+    Quant("Q3_K_M", _bpw_from_llama_cpp(3.74), "llama.cpp quantize table: 3.74G @ Llama-3-8B"),
+    Quant("Q2_K", _bpw_from_llama_cpp(2.96), "llama.cpp quantize table: 2.96G @ Llama-3-8B"),
+)
+QUANTS_BY_NAME: dict[str, Quant] = {q.name: q for q in QUANTS}
+
+# Formats a model family ships officially, by catalogue id prefix: OpenAI publishes gpt-oss in
+# MXFP4 (its model card); Qwen publishes "-FP8" repositories of Qwen3 / Qwen3-VL / Qwen3.5.
+NATIVE_FORMATS: tuple[tuple[str, str], ...] = (
+    ("gpt-oss", "MXFP4"),
+    ("qwen3", "FP8"),
+)
+
+DEFAULT_CONTEXT_TOKENS = 8192  # a working chat context; `--ctx` or the TUI's key changes it
+KV_BYTES_PER_ELEMENT = 2  # llama.cpp and vLLM keep the KV cache in F16/BF16 unless told otherwise
+
+# KV-cache approximation for models whose catalogue entry has no architecture: a grouped-query
+# model with 8 KV heads of dimension 128 (Llama 3, Qwen 2.5/3, Mistral all use this) and
+# layers ≈ 20 × P^0.3 with P in billions, fitted to config.json layer counts of Llama 3.2 3B (28),
+# Llama 3.1 8B (32), 70B (80) and 405B (126), Qwen3 8B (36) and 32B (64). MoE models use total
+# parameters, which overestimates their layers: an estimate that errs towards "does not fit".
+APPROX_KV_HEADS = 8
+APPROX_HEAD_DIM = 128
+APPROX_LAYERS_SCALE = 20.0
+APPROX_LAYERS_EXPONENT = 0.3
+
+# Runtime overhead: modelscout's margin, not a measurement of one engine. Each GPU holds a CUDA or
+# Metal context plus compute buffers (llama.cpp logs a few hundred MiB of each at load), and the
+# activations scale with the model, hence a fixed part and a share of the weights.
+OVERHEAD_FIXED_BYTES = GIB // 2
+OVERHEAD_WEIGHTS_FRACTION = 0.05
+# RAM kept back for the operating system and the programs already running.
+RAM_RESERVE_FRACTION = 0.10
+RAM_RESERVE_MIN_BYTES = 2 * GIB
+
+
+class Verdict(Enum):
+    """Where a model runs, best first; the value is the rank `sort:fit` orders by."""
+
+    GPU = 0
+    OFFLOAD = 1
+    CPU = 2
+    NO = 3
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self]
+
+    @property
+    def short(self) -> str:
+        return VERDICT_SHORT[self]
+
+
+VERDICT_LABELS: dict[Verdict, str] = {
+    Verdict.GPU: "fits on the GPU",
+    Verdict.OFFLOAD: "fits with CPU offload",
+    Verdict.CPU: "fits in RAM on the CPU",
+    Verdict.NO: "does not fit",
+}
+VERDICT_SHORT: dict[Verdict, str] = {
+    Verdict.GPU: "GPU",
+    Verdict.OFFLOAD: "GPU+CPU",
+    Verdict.CPU: "CPU",
+    Verdict.NO: "no",
+}
+
+
+@dataclass(frozen=True)
+class QuantFit:
+    quant: str
+    bits: float
+    weights_bytes: int
+    kv_bytes: int
+    overhead_bytes: int
+    total_bytes: int
+    verdict: Verdict
+    est_tps: float | None  # an estimate; None where a bandwidth is unknown or it does not fit
+    gpu_fraction: float  # share of the model on the GPU(s): 1.0 on GPU, 0.0 on CPU
+
+
+@dataclass(frozen=True)
+class ModelFit:
+    model_id: str
+    context_tokens: int  # the context the KV cache was sized for
+    kv_approximate: bool  # True when the KV cache came from the approximation, not config.json
+    rows: tuple[QuantFit, ...]
+    best: QuantFit | None  # the highest precision at the best verdict; None when nothing fits
+    verdict: Verdict
+    est_tps: float | None
+    notes: tuple[str, ...] = ()
+
+
+def native_formats(model: Model) -> frozenset[str]:
+    return frozenset(fmt for prefix, fmt in NATIVE_FORMATS if model.id.startswith(prefix))
+
+
+def quants_for(model: Model) -> tuple[Quant, ...]:
+    shipped = native_formats(model)
+    return tuple(q for q in QUANTS if not q.native_only or q.name in shipped)
+
+
+def weights_bytes(params_b: float, bits_per_weight: float) -> int:
+    return int(params_b * 1e9 * bits_per_weight / 8)
+
+
+def approx_layers(total_params_b: float) -> int:
+    return max(1, round(APPROX_LAYERS_SCALE * total_params_b**APPROX_LAYERS_EXPONENT))
+
+
+def kv_bytes_per_token(model: Model) -> tuple[int, bool]:
+    """(bytes of K and V per token, whether approximated)."""
+    arch = model.architecture
+    if arch is not None:
+        return 2 * arch.layers * arch.kv_heads * arch.head_dim * KV_BYTES_PER_ELEMENT, False
+    layers = approx_layers(model.total_params_b)
+    return 2 * layers * APPROX_KV_HEADS * APPROX_HEAD_DIM * KV_BYTES_PER_ELEMENT, True
+
+
+def context_for(model: Model, requested: int | None) -> int:
+    """The context sized for: the request (or the default), never past what the model supports.
+
+    A request of 0 means each model's own maximum (`--ctx max`); a model with no known maximum
+    then gets the default.
+    """
+    if requested == 0:
+        return model.context_tokens or DEFAULT_CONTEXT_TOKENS
+    wanted = requested if requested is not None else DEFAULT_CONTEXT_TOKENS
+    if model.context_tokens is not None:
+        return min(wanted, model.context_tokens)
+    return wanted
+
+
+def overhead_bytes(weights: int, devices: int) -> int:
+    return OVERHEAD_FIXED_BYTES * max(devices, 1) + int(weights * OVERHEAD_WEIGHTS_FRACTION)
+
+
+def ram_capacity(hardware: Hardware) -> int:
+    ram = hardware.ram_bytes or 0
+    return max(ram - max(int(ram * RAM_RESERVE_FRACTION), RAM_RESERVE_MIN_BYTES), 0)
+
+
+def _slowest_bandwidth(gpus: tuple[Gpu, ...]) -> float | None:
+    """Layers split across GPUs run one after another, so a token moves at the slowest card."""
+    known = [g.bandwidth_bytes_per_s for g in gpus if g.bandwidth_bytes_per_s]
+    return min(known) if known and len(known) == len(gpus) else None
+
+
+def quant_fit(
+    model: Model, quant: Quant, hardware: Hardware, context_tokens: int, kv_per_token: int
+) -> QuantFit:
+    weights = weights_bytes(model.total_params_b, quant.bits_per_weight)
+    kv = kv_per_token * context_tokens
+    gpus = hardware.gpus
+    overhead = overhead_bytes(weights, len(gpus))
+    total = weights + kv + overhead
+    gpu_capacity = hardware.gpu_memory_bytes
+    ram = ram_capacity(hardware)
+    # On unified memory the GPU's share is part of RAM: offloading adds nothing beyond RAM itself.
+    offload_capacity = ram if hardware.unified else gpu_capacity + ram
+    if gpus and total <= gpu_capacity:
+        verdict, gpu_fraction = Verdict.GPU, 1.0
+    elif gpus and gpu_capacity > overhead and total <= offload_capacity:
+        verdict = Verdict.OFFLOAD
+        gpu_fraction = max(gpu_capacity - overhead, 0) / (weights + kv)
+    elif total <= ram:
+        verdict, gpu_fraction = Verdict.CPU, 0.0
+    else:
+        verdict, gpu_fraction = Verdict.NO, 0.0
+    tps = None
+    if verdict is not Verdict.NO:
+        # Each token reads the active weights once and the whole KV cache once.
+        per_token = weights_bytes(model.active_params_b, quant.bits_per_weight) + kv
+        tps = decode_tps(per_token, gpu_fraction, _slowest_bandwidth(gpus), hardware)
+    return QuantFit(
+        quant.name,
+        quant.bits_per_weight,
+        weights,
+        kv,
+        overhead,
+        total,
+        verdict,
+        tps,
+        gpu_fraction,
+    )
+
+
+def decode_tps(
+    bytes_per_token: int, gpu_fraction: float, gpu_bandwidth: float | None, hardware: Hardware
+) -> float | None:
+    """Seconds per token = bytes on the GPU / its bandwidth + bytes in RAM / RAM bandwidth."""
+    seconds = 0.0
+    if gpu_fraction > 0:
+        if not gpu_bandwidth:
+            return None
+        seconds += bytes_per_token * gpu_fraction / gpu_bandwidth
+    if gpu_fraction < 1:
+        cpu_bandwidth = hardware.cpu_bandwidth_bytes_per_s
+        if not cpu_bandwidth:
+            return None
+        seconds += bytes_per_token * (1 - gpu_fraction) / cpu_bandwidth
+    return 1 / seconds if seconds > 0 else None
+
+
+def fit_model(model: Model, hardware: Hardware, context_tokens: int | None = None) -> ModelFit:
+    context = context_for(model, context_tokens)
+    kv_per_token, approximate = kv_bytes_per_token(model)
+    rows = tuple(quant_fit(model, q, hardware, context, kv_per_token) for q in quants_for(model))
+    runnable = [r for r in rows if r.verdict is not Verdict.NO]
+    best = None
+    if runnable:
+        best_rank = min(r.verdict.value for r in runnable)
+        best = next(r for r in rows if r.verdict.value == best_rank)  # rows: highest bits first
+    notes: list[str] = []
+    if model.moe:
+        notes.append(
+            f"mixture of experts: all {model.total_params_b:g}B parameters must be resident, "
+            f"but each token reads only the {model.active_params_b:g}B active ones, so speed "
+            "follows the active count"
+        )
+    if approximate:
+        notes.append(
+            "KV cache approximated (no architecture in the catalogue): "
+            f"{approx_layers(model.total_params_b)} layers × {APPROX_KV_HEADS} KV heads × "
+            f"{APPROX_HEAD_DIM} dims"
+        )
+    if model.context_tokens is not None and context_tokens and context_tokens > context:
+        notes.append(f"context capped at the model's maximum, {model.context_tokens} tokens")
+    return ModelFit(
+        model_id=model.id,
+        context_tokens=context,
+        kv_approximate=approximate,
+        rows=rows,
+        best=best,
+        verdict=best.verdict if best else Verdict.NO,
+        est_tps=best.est_tps if best else None,
+        notes=tuple(notes),
+    )
+
+
+class FitContext:
+    """A hardware fit for the query engine (`modelscout.query.FitLookup`) and the TUI.
+
+    Results are cached per model id: sorting and filtering ask for the same model many times.
+    Build a new context to change the hardware or the context length (`with_context`).
+    """
+
+    def __init__(self, hardware: Hardware, context_tokens: int | None = None) -> None:
+        self.hardware = hardware
+        self.context_tokens = context_tokens
+        self._cache: dict[str, ModelFit] = {}
+
+    def with_context(self, context_tokens: int | None) -> FitContext:
+        return FitContext(self.hardware, context_tokens)
+
+    def model_fit(self, model: Model) -> ModelFit:
+        found = self._cache.get(model.id)
+        if found is None:
+            found = fit_model(model, self.hardware, self.context_tokens)
+            self._cache[model.id] = found
+        return found
+
+    def fits(self, model: Model) -> bool:
+        return self.model_fit(model).verdict is not Verdict.NO
+
+    def est_tps(self, model: Model) -> float | None:
+        return self.model_fit(model).est_tps
+
+    def fit_rank(self, model: Model) -> int | None:
+        return self.model_fit(model).verdict.value
+
+    def summary(self) -> str:
+        """One line for a header: '1× H100 80GB HBM3 80 GiB · 126 GiB RAM · 16 cores · ctx 8k'."""
+        return hardware_summary(self.hardware, self.context_tokens)
+
+
+def _short_gpu_name(name: str) -> str:
+    for prefix in ("NVIDIA ", "GeForce ", "AMD ", "Radeon "):
+        name = name.removeprefix(prefix)
+    return name
+
+
+def hardware_summary(hardware: Hardware, context_tokens: int | None = None) -> str:
+    from modelscout import format as fmt
+
+    parts: list[str] = []
+    groups: dict[tuple[str, int, bool], int] = {}
+    for gpu in hardware.gpus:
+        key = (_short_gpu_name(gpu.name), gpu.total_bytes or 0, gpu.unified)
+        groups[key] = groups.get(key, 0) + 1
+    gpu_parts = []
+    for (name, total, unified), count in groups.items():
+        memory = f"{total / GIB:.0f} GiB" + (" GPU share" if unified else "")
+        gpu_parts.append(f"{count}× {name} {memory}")
+    parts.append(" + ".join(gpu_parts) if gpu_parts else "no GPU")
+    if hardware.ram_bytes is not None:
+        parts.append(f"{hardware.ram_bytes / GIB:.0f} GiB RAM")
+    cores = hardware.cpu.physical_cores or hardware.cpu.logical_cores
+    if cores:
+        parts.append(f"{cores} cores")
+    if context_tokens == 0:
+        parts.append("ctx max")
+    else:
+        parts.append(f"ctx {fmt.tokens(context_tokens or DEFAULT_CONTEXT_TOKENS)}")
+    if hardware.planned:
+        parts.append(f"planned: {hardware.planned}")
+    return " · ".join(parts)
+
+
+def model_fit_to_dict(model_fit: ModelFit) -> dict[str, Any]:
+    """JSON form: verdicts as their labels, the best quantisation by name."""
+    rows = []
+    for row in model_fit.rows:
+        out = asdict(row)
+        out["verdict"] = row.verdict.label
+        rows.append(out)
+    return {
+        "model_id": model_fit.model_id,
+        "context_tokens": model_fit.context_tokens,
+        "kv_approximate": model_fit.kv_approximate,
+        "verdict": model_fit.verdict.label,
+        "fit_rank": model_fit.verdict.value,
+        "best_quant": model_fit.best.quant if model_fit.best else None,
+        "est_tps": model_fit.est_tps,
+        "rows": rows,
+        "notes": list(model_fit.notes),
+    }

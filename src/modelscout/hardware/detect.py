@@ -1,0 +1,174 @@
+"""Assemble every source into one frozen `Hardware` record, or build one for a planned machine.
+
+`detect_hardware` never raises: whatever it cannot read becomes a sentence in `notes`, and a GPU
+probe that hangs (a wedged driver can block NVML for minutes) is abandoned after `gpu_timeout_s`.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from modelscout.hardware import amd, apple, intel, nvidia
+from modelscout.hardware.cpu import CpuInfo, SysctlRunner, read_linux_cpu, read_macos_cpu
+from modelscout.hardware.disk import DiskInfo, read_disk
+from modelscout.hardware.gpu import Gpu, GpuProbe
+from modelscout.hardware.memory import MemoryInfo, read_linux_memory, read_psutil_memory
+from modelscout.hardware.profiles import GB_PER_S, bandwidth_for_name
+
+# CPU memory bandwidth when nothing better is known: two DDR5-4800 channels, 64 bits each
+# (JEDEC JESD79-5: 4800 MT/s × 8 bytes × 2 channels = 76.8 GB/s), a typical desktop. Servers have
+# more channels and go faster; the estimate errs low.
+DEFAULT_CPU_BANDWIDTH_BYTES_PER_S = 76.8 * GB_PER_S
+DEFAULT_GPU_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class Hardware:
+    os: str  # platform.system(): "Linux", "Darwin", "Windows"
+    cpu: CpuInfo
+    memory: MemoryInfo
+    gpus: tuple[Gpu, ...]
+    disk: DiskInfo | None
+    cpu_bandwidth_bytes_per_s: float | None
+    notes: tuple[str, ...] = ()  # what could not be read, and why
+    gpu_reason: str | None = None  # "no GPU detected" explained, when `gpus` is empty
+    planned: str | None = None  # set for a planned machine: what was asked for
+
+    @property
+    def unified(self) -> bool:
+        return any(g.unified for g in self.gpus)
+
+    @property
+    def gpu_memory_bytes(self) -> int:
+        return sum(g.total_bytes or 0 for g in self.gpus)
+
+    @property
+    def ram_bytes(self) -> int | None:
+        return self.memory.usable_bytes
+
+
+def _run_with_timeout(probe: Callable[[], GpuProbe], timeout_s: float, what: str) -> GpuProbe:
+    """Run a probe in a daemon thread so a driver that never answers cannot hang the program."""
+    result: list[GpuProbe] = []
+
+    def target() -> None:
+        try:
+            result.append(probe())
+        except Exception as exc:  # a probe bug must not take detection down with it
+            result.append(GpuProbe(reason=f"{what} probe failed: {exc}"))
+
+    thread = threading.Thread(target=target, name=f"probe-{what}", daemon=True)
+    thread.start()
+    thread.join(timeout_s)
+    if not result:
+        return GpuProbe(reason=f"{what}: the driver did not answer within {timeout_s:g} s")
+    return result[0]
+
+
+def _guard(what: str, read: Callable[[], Any], fallback: Any, notes: list[str]) -> Any:
+    try:
+        value, found = read()
+    except Exception as exc:
+        notes.append(f"{what}: {exc}")
+        return fallback
+    notes.extend(found)
+    return value
+
+
+def detect_hardware(
+    *,
+    system: str | None = None,
+    machine: str | None = None,
+    proc: Path = Path("/proc"),
+    sys_root: Path = Path("/sys"),
+    cgroup_root: Path | None = None,
+    nvml: Any | None = None,
+    sysctl: SysctlRunner | None = None,
+    env: Mapping[str, str] | None = None,
+    gpu_timeout_s: float = DEFAULT_GPU_TIMEOUT_S,
+) -> Hardware:
+    """Read this machine (or the recorded one the readers describe); never raises."""
+    system = system or platform.system()
+    machine = machine or platform.machine()
+    notes: list[str] = []
+    fallback_cpu = CpuInfo(None, machine, None, os.cpu_count(), ())
+    fallback_memory = MemoryInfo(None, None, None, None)
+    if system == "Darwin":
+        if sysctl is None:
+            sysctl = apple.system_sysctl()
+        runner = sysctl
+        cpu = _guard("CPU", lambda: read_macos_cpu(machine, runner), fallback_cpu, notes)
+        memory = _guard("RAM", read_psutil_memory, fallback_memory, notes)
+        if memory.total_bytes is None and runner("hw.memsize"):
+            total = int(runner("hw.memsize") or 0)
+            memory = MemoryInfo(total, None, None, total)
+    elif system == "Linux":
+        cpu = _guard("CPU", lambda: read_linux_cpu(machine, proc / "cpuinfo"), fallback_cpu, notes)
+        memory = _guard(
+            "RAM",
+            lambda: read_linux_memory(
+                proc / "meminfo",
+                proc / "self" / "cgroup",
+                cgroup_root or sys_root / "fs" / "cgroup",
+                sys_root / "bus" / "virtio" / "devices",
+            ),
+            fallback_memory,
+            notes,
+        )
+    else:
+        cpu = fallback_cpu
+        memory = _guard("RAM", read_psutil_memory, fallback_memory, notes)
+
+    probes: list[tuple[str, Callable[[], GpuProbe]]] = [
+        ("NVIDIA", lambda: nvidia.probe_nvidia(nvml))
+    ]
+    if system == "Linux":
+        probes.append(("AMD", lambda: amd.probe_amd(sys_root)))
+        probes.append(("Intel", lambda: intel.probe_intel(sys_root)))
+    if system == "Darwin" and sysctl is not None:
+        runner = sysctl
+        probes = [("Apple", lambda: apple.probe_apple(runner, bandwidth_for_name))]
+    gpus: list[Gpu] = []
+    reasons: list[str] = []
+    for what, probe in probes:
+        found = _run_with_timeout(probe, gpu_timeout_s, what)
+        gpus.extend(found.gpus)
+        if found.reason:
+            reasons.append(f"{what}: {found.reason}")
+    gpus = [_with_table_bandwidth(g) for g in gpus]
+    disk = _guard("disk", lambda: read_disk(env), None, notes)
+    gpu_reason = None if gpus else "no GPU detected (" + "; ".join(reasons) + ")"
+    apple_bandwidth = next((g.bandwidth_bytes_per_s for g in gpus if g.unified), None)
+    return Hardware(
+        os=system,
+        cpu=cpu,
+        memory=memory,
+        gpus=tuple(gpus),
+        disk=disk,
+        cpu_bandwidth_bytes_per_s=apple_bandwidth or DEFAULT_CPU_BANDWIDTH_BYTES_PER_S,
+        notes=tuple(notes),
+        gpu_reason=gpu_reason,
+    )
+
+
+def _with_table_bandwidth(gpu: Gpu) -> Gpu:
+    if gpu.bandwidth_bytes_per_s is not None:
+        return gpu
+    bandwidth = bandwidth_for_name(gpu.name)
+    if bandwidth is None:
+        return gpu
+    return replace(gpu, bandwidth_bytes_per_s=bandwidth, bandwidth_source="profile table")
+
+
+def hardware_to_dict(hardware: Hardware) -> dict[str, Any]:
+    """The JSON form `modelscout hw --json` prints: every field, units in the names."""
+    out = asdict(hardware)
+    out["gpu_memory_bytes"] = hardware.gpu_memory_bytes
+    out["unified"] = hardware.unified
+    return out

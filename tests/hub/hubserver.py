@@ -21,12 +21,14 @@ Used as a pytest fixture (`hub_server` in conftest.py) and by bench/bench_pull.p
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -94,6 +96,7 @@ class HubServer:
         self.body_bytes_sent: dict[str, int] = {}
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._hub = _Server(("127.0.0.1", 0), _handler(self, "hub"))
         self._cdn = _Server(("127.0.0.1", 0), _handler(self, "cdn"))
         self.url = f"http://127.0.0.1:{self._hub.server_address[1]}"
@@ -149,16 +152,24 @@ class HubServer:
         return release
 
     def sent(self, repo_id: str, path: str) -> int:
-        with self._lock:
-            return self.body_bytes_sent.get(self._key(repo_id, path), 0)
+        """Body bytes sent for this file so far (callable inside `wait_for` predicates too)."""
+        return self.body_bytes_sent.get(self._key(repo_id, path), 0)
 
     def file_requests(self, path_suffix: str, method: str = "GET") -> list[RecordedRequest]:
-        with self._lock:
-            return [
-                r
-                for r in self.requests
-                if r.method == method and r.server == "cdn" and r.path.endswith(path_suffix)
-            ]
+        """Requests for a path ending with `path_suffix`, on either listener."""
+        return [
+            r for r in list(self.requests) if r.method == method and r.path.endswith(path_suffix)
+        ]
+
+    def wait_for(self, predicate: Callable[[HubServer], bool], timeout: float = 20.0) -> None:
+        """Block until `predicate(server)` holds (checked after every request and block sent)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not predicate(self):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("the expected requests never reached the test server")
+                self._changed.wait(remaining)
 
     def close(self) -> None:
         for s in (self._hub, self._cdn):
@@ -183,12 +194,14 @@ class HubServer:
             return fault
 
     def _count(self, key: str, n: int) -> None:
-        with self._lock:
+        with self._changed:
             self.body_bytes_sent[key] = self.body_bytes_sent.get(key, 0) + n
+            self._changed.notify_all()
 
     def _record(self, entry: RecordedRequest) -> None:
-        with self._lock:
+        with self._changed:
             self.requests.append(entry)
+            self._changed.notify_all()
 
     def lfs_blob(self, sha256: str) -> tuple[HubRepo, HubFile] | None:
         for repo in self.repos.values():
@@ -506,10 +519,8 @@ class _HubHandler(BaseHTTPRequestHandler):
 
     def _drop(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def _blocks(start: int, end: int, cut: int | None) -> Iterator[int]:

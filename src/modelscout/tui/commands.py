@@ -37,7 +37,7 @@ def binding_commands(screen: Screen[object]) -> Iterator[Command]:
                 continue
             seen.add(binding.action)
             yield Command(
-                binding.description,
+                binding.tooltip or binding.description,
                 f"key: {key_label(binding.key)}",
                 partial(node.run_action, binding.action),
             )

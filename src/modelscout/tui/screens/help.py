@@ -27,10 +27,11 @@ def key_label(key: str) -> str:
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each described binding; the longer tooltip when there is one."""
     rows = []
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description:
-            rows.append((key_label(binding.key), binding.description))
+            rows.append((key_label(binding.key), binding.tooltip or binding.description))
     return rows
 
 

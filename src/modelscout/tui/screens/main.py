@@ -22,7 +22,6 @@ from modelscout import format as fmt
 from modelscout.catalog.load import Catalog
 from modelscout.catalog.location import resolve_catalog
 from modelscout.catalog.model import Model
-from modelscout.commands.show import twins
 from modelscout.errors import ModelscoutError, QueryError
 from modelscout.query import FIT_SORT_KEYS, FitLookup, Query, run_query
 from modelscout.tui import query_cycles as qc
@@ -102,17 +101,61 @@ def parse_tokens(text: str) -> int:
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search"),
-        Binding("escape", "clear_filters", "Clear filters", show=False),
-        Binding("t", "cycle_tier", "Tier"),
-        Binding("o", "cycle_openness", "Open"),
-        Binding("m", "cycle_moe", "MoE"),
-        Binding("a", "max_active", "Max active", show=False),
-        Binding("r", "cycle_reasoning", "Reasoning", show=False),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False),
-        Binding("f", "toggle_fits", "Fits only", show=False),
-        Binding("c", "context_length", "Context length", show=False),
+        Binding(
+            "slash", "search", "Search", tooltip="Edit the query; the table follows as you type"
+        ),
+        Binding(
+            "escape",
+            "clear_filters",
+            "Clear filters",
+            show=False,
+            tooltip="Clear every filter (the sort stays)",
+        ),
+        Binding(
+            "t",
+            "cycle_tier",
+            "Tier",
+            tooltip="Cycle the size tier: all, tiny, small, medium, large",
+        ),
+        Binding(
+            "o",
+            "cycle_openness",
+            "Open",
+            tooltip="Cycle openness: all, open weights, permissive or open source, open source",
+        ),
+        Binding("m", "cycle_moe", "MoE", tooltip="Cycle architecture: all, MoE only, dense only"),
+        Binding(
+            "a",
+            "max_active",
+            "Max active",
+            show=False,
+            tooltip="Set a maximum of active parameters",
+        ),
+        Binding(
+            "r",
+            "cycle_reasoning",
+            "Reasoning",
+            show=False,
+            tooltip="Cycle reasoning: all, reasoning only, non-reasoning only",
+        ),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
+        Binding(
+            "S", "reverse_sort", "Reverse sort", show=False, tooltip="Reverse the sort direction"
+        ),
+        Binding(
+            "f",
+            "toggle_fits",
+            "Fits only",
+            show=False,
+            tooltip="Show only models that fit this machine",
+        ),
+        Binding(
+            "c",
+            "context_length",
+            "Context length",
+            show=False,
+            tooltip="Set the context length used for the fit estimate",
+        ),
     ]
     # Actions that need detected hardware; hidden until it is known.
     FIT_ACTIONS: ClassVar[frozenset[str]] = frozenset({"toggle_fits", "context_length"})
@@ -295,6 +338,8 @@ class MainScreen(Screen[None]):
         model = model or self.table.highlighted_model
         if model is None or self.catalog is None:
             return
+        from modelscout.commands.show import twins  # the CLI package: loaded on first use only
+
         self.app.push_screen(DetailScreen(model, twins(model, self.catalog.models)))
 
     # -- actions -----------------------------------------------------------------------------

@@ -7,12 +7,14 @@ file, the entry and the field so the file can be fixed.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from modelscout.catalog.decode import DECODE_LARGE_MIN_BYTES, decode_large
 from modelscout.catalog.model import Architecture, Model, Source
 from modelscout.errors import CatalogError
 
@@ -66,9 +68,30 @@ _FIELDS: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "likes": (False, lambda v: v is None or isinstance(v, int), "an integer or null"),
     "last_modified": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
     "refreshed_at": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
+    "pipeline_tag": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
+    "hub_params_b": (
+        False,
+        lambda v: v is None or (_is_number(v) and v > 0),
+        "a positive number or null",
+    ),
+    "gguf_repos": (
+        False,
+        lambda v: (
+            v is None or (isinstance(v, list) and all(isinstance(r, str) and "/" in r for r in v))
+        ),
+        "a list of 'org/name' strings or null",
+    ),
 }
 
 _DERIVED = {"tier", "openness"}  # written by `list --json`, never read back
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _optional_tuple(value: Any) -> tuple[str, ...] | None:
+    return None if value is None else tuple(value)
 
 
 @dataclass(frozen=True)
@@ -154,7 +177,14 @@ def model_from_dict(entry: object, where: str, notices: list[str] | None = None)
         likes=entry.get("likes"),
         last_modified=entry.get("last_modified"),
         refreshed_at=entry.get("refreshed_at"),
+        pipeline_tag=entry.get("pipeline_tag"),
+        hub_params_b=_optional_float(entry.get("hub_params_b")),
+        gguf_repos=_optional_tuple(entry.get("gguf_repos")),
     )
+
+
+def _items(record: Any) -> list[tuple[str, Any]]:
+    return [(f.name, getattr(record, f.name)) for f in fields(record)]
 
 
 def model_to_dict(model: Model, derived: bool = False) -> dict[str, Any]:
@@ -165,9 +195,9 @@ def model_to_dict(model: Model, derived: bool = False) -> dict[str, Any]:
             continue
         value = getattr(model, f.name)
         if f.name == "sources":
-            value = [{k: v for k, v in vars(s).items() if v not in (None, {})} for s in value]
+            value = [{k: v for k, v in _items(s) if v not in (None, {})} for s in value]
         elif f.name == "architecture" and value is not None:
-            value = vars(value).copy()
+            value = dict(_items(value))
         out[f.name] = value
     if derived:
         out["tier"] = model.tier
@@ -213,15 +243,32 @@ def load_catalog(path: Path, origin: str = "file") -> Catalog:
         raise CatalogError(f"{path}: catalogue file not found") from None
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read catalogue: {exc.strerror}") from None
+    # A Hub-sized catalogue is a million small objects made at once. The cyclic collector would scan
+    # them again and again while they are built (half the load time at 100,000 models) and later,
+    # in the middle of a keystroke; none of them can form a cycle, so collection pauses while they
+    # are made and they are then moved out of its sight (gc.freeze).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = (
-            f"line {exc.lineno} column {exc.colno}"
-            if isinstance(exc, json.JSONDecodeError)
-            else "encoding"
-        )
-        raise CatalogError(f"{path}: not valid JSON ({where})") from None
-    notices: list[str] = []
-    models, built = parse_catalog(data, str(path), notices)
+        decoded = decode_large(raw, SCHEMA_VERSION) if len(raw) >= DECODE_LARGE_MIN_BYTES else None
+        if decoded is not None:
+            gc.freeze()
+            return Catalog(models=decoded[0], path=path, origin=origin, built=decoded[1])
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            where = (
+                f"line {exc.lineno} column {exc.colno}"
+                if isinstance(exc, json.JSONDecodeError)
+                else "encoding"
+            )
+            raise CatalogError(f"{path}: not valid JSON ({where})") from None
+        del raw  # the file's bytes are as large as the records: free them before building
+        notices: list[str] = []
+        models, built = parse_catalog(data, str(path), notices)
+        del data
+    finally:
+        if collecting:
+            gc.enable()
+    gc.freeze()
     return Catalog(models=models, path=path, origin=origin, built=built, warnings=tuple(notices))

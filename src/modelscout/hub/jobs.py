@@ -78,10 +78,12 @@ class DownloadQueue:
         cache_dir: Path | None = None,
         endpoint: str | None = None,
         token: str | bool | None = None,
+        progress_interval_s: float = 0.2,
     ) -> None:
         if max_running < 1:
             raise ValueError("max_running must be at least 1")
         self.max_running = max_running
+        self._interval_s = progress_interval_s
         self._defaults = DownloadRequest(
             repo_id="", cache_dir=cache_dir, endpoint=endpoint, token=token
         )
@@ -211,6 +213,7 @@ class DownloadQueue:
                 job = DownloadJob(
                     self._requests[job_id],
                     on_progress=lambda p, job_id=job_id: self._progress(job_id, p),
+                    progress_interval_s=self._interval_s,
                 )
                 self._running[job_id] = job
                 status = self._set(job_id, state=JobState.RUNNING)

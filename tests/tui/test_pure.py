@@ -1,0 +1,158 @@
+"""The TUI's plain-Python parts: query steps, column layout, settings, snippets, value parsing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from modelscout.catalog.load import Catalog
+from modelscout.query import parse_query
+from modelscout.tui import query_cycles as qc
+from modelscout.tui.columns import CATALOGUE_COLUMNS, GAP, active_cell, layout, openness_cell
+from modelscout.tui.screens.main import describe_catalog, parse_size_b, parse_tokens
+from modelscout.tui.settings import Settings, load_settings, save_settings
+from modelscout.tui.snippets import run_snippets
+from modelscout.tui.widgets.model_table import fit_cell
+from tests.catalog.factory import model
+
+
+def test_every_cycle_comes_back_to_all_and_reads_back_as_text() -> None:
+    steps = {
+        qc.cycle_tier: 5,
+        qc.cycle_openness: 4,
+        qc.cycle_moe: 3,
+        qc.cycle_reasoning: 3,
+    }
+    for step, length in steps.items():
+        query = parse_query("qwen sort:name")
+        for _ in range(length):
+            query = step(query)
+            assert parse_query(query.to_text()) == query
+        assert query == parse_query("qwen sort:name")
+
+
+def test_a_hand_typed_multi_tier_filter_resets_to_all() -> None:
+    assert qc.cycle_tier(parse_query("tier:tiny,large")).tiers == frozenset()
+
+
+def test_sort_steps() -> None:
+    query = parse_query("")
+    assert qc.cycle_sort(query).to_text() == "sort:-intelligence"
+    assert qc.cycle_sort(parse_query("sort:-intelligence")).to_text() == "sort:name"
+    assert qc.cycle_sort(parse_query("sort:openness")).to_text() == "sort:-intelligence"
+    assert qc.cycle_sort(parse_query("sort:openness"), fit_available=True).to_text() == "sort:best"
+    assert qc.cycle_sort(parse_query("sort:price")).to_text() == "sort:-intelligence"
+    assert qc.reverse_sort(parse_query("sort:name,-ctx")).to_text() == "sort:-name,-ctx"
+    assert qc.reverse_sort(query).to_text() == "sort:intelligence"
+
+
+def test_clear_filters_keeps_the_sort() -> None:
+    query = parse_query("tier:tiny moe qwen active<=4 sort:-ctx")
+    assert qc.clear_filters(query).to_text() == "sort:-ctx"
+    assert qc.has_filters(query) and not qc.has_filters(qc.clear_filters(query))
+
+
+def test_max_active_replaces_the_previous_limit() -> None:
+    query = qc.set_max_active(parse_query("active<=8 tier:small"), 4.0)
+    assert query.to_text() == "tier:small active<=4"
+    assert qc.set_max_active(query, None).to_text() == "tier:small"
+
+
+@given(st.integers(min_value=0, max_value=400))
+def test_layout_never_overflows_and_keeps_name_and_intelligence(width: int) -> None:
+    placed = layout(CATALOGUE_COLUMNS, width)
+    keys = [column.key for column, _ in placed]
+    assert "name" in keys and "intelligence" in keys
+    used = sum(w for _, w in placed) + GAP * (len(placed) - 1)
+    minimum = sum(c.min_width for c, _ in placed) + GAP * (len(placed) - 1)
+    assert used <= max(width, minimum)
+    assert all(w >= column.min_width for column, w in placed)
+    assert keys == [c.key for c in CATALOGUE_COLUMNS if c.key in keys]  # order kept
+
+
+def test_layout_drops_the_least_useful_columns_first() -> None:
+    keys = [c.key for c, _ in layout(CATALOGUE_COLUMNS, 60)]
+    assert keys == ["name", "tier", "total", "active", "ctx", "intelligence"]
+    assert len(layout(CATALOGUE_COLUMNS, 78)) == len(CATALOGUE_COLUMNS)
+
+
+def test_cells() -> None:
+    moe = model(total_params_b=30.5, active_params_b=3.3, moe=True)
+    assert active_cell(moe) == ("◆ 3.3B", "accent")
+    assert active_cell(model(active_params_b=7.0)) == ("7B", "")
+    assert openness_cell(model(license="mit")) == ("mit", "good")
+    assert openness_cell(model(license=None)) == ("restricted", "warn")
+    assert openness_cell(model(weights_available=False)) == ("closed", "bad")
+    intelligence = next(c for c in CATALOGUE_COLUMNS if c.key == "intelligence")
+    assert intelligence.cell(model(intelligence_index=None)) == ("–", "dim")
+    ctx = next(c for c in CATALOGUE_COLUMNS if c.key == "ctx")
+    assert ctx.cell(model(context_tokens=262144)).text == "262k"
+
+
+def test_fit_cell_pads_aligns_and_cuts() -> None:
+    assert fit_cell("2.3B", 6, "right") == "  2.3B"
+    assert fit_cell("Qwen", 6, "left") == "Qwen  "
+    assert fit_cell("Qwen3 30B A3B", 8, "left") == "Qwen3 3…"
+    assert fit_cell("anything", 0, "left") == ""
+
+
+def test_settings_round_trip_and_tolerate_junk(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "tui.json"
+    assert load_settings(path) == (Settings(), None)
+    save_settings(path, Settings(query="moe", theme="nord", context_tokens=32768))
+    assert load_settings(path) == (Settings("moe", "nord", 32768), None)
+    path.write_text(json.dumps({"query": 3, "theme": None, "context_tokens": -1}))
+    assert load_settings(path) == (Settings(), None)
+    path.write_text("[]")
+    settings, problem = load_settings(path)
+    assert settings == Settings() and problem is not None and "not a JSON object" in problem
+
+
+def test_snippets_only_for_known_repos() -> None:
+    assert run_snippets(model(repo_id=None)) == []
+    plain = run_snippets(model(repo_id="org/M-7B"))
+    assert [s.title for s in plain] == ["transformers"]
+    assert 'model="org/M-7B"' in plain[0].code
+    gguf = run_snippets(model(repo_id="org/M-7B", gguf_repo_id="org/M-7B-GGUF"))
+    assert [s.code for s in gguf[1:]] == [
+        "llama-cli -hf org/M-7B-GGUF",
+        "ollama run hf.co/org/M-7B-GGUF",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("4", 4.0), ("4b", 4.0), ("4.5B", 4.5), ("500m", 0.5), (" 12 ", 12.0)]
+)
+def test_parse_size_b(text: str, value: float) -> None:
+    assert parse_size_b(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["", "x", "-1", "0", "4q"])
+def test_parse_size_b_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_size_b(text)
+
+
+def test_parse_tokens() -> None:
+    assert parse_tokens("8192") == 8192
+    assert parse_tokens("32k") == 32768
+    assert parse_tokens("1m") == 1048576
+    with pytest.raises(ValueError):
+        parse_tokens("lots")
+
+
+def test_describe_catalog(tmp_path: Path) -> None:
+    bundled = Catalog(
+        models=(), path=tmp_path / "catalog.json", origin="bundled", built="2026-11-25"
+    )
+    assert describe_catalog(bundled) == "bundled catalogue, built 2026-11-25"
+    cached_file = tmp_path / "cache.json"
+    cached_file.write_text("{}")
+    cached = Catalog(models=(), path=cached_file, origin="cache", built=None)
+    assert describe_catalog(cached).startswith("catalogue cached 20")
+    chosen = Catalog(models=(), path=tmp_path / "mine.json", origin="file")
+    assert describe_catalog(chosen) == "catalogue mine.json"

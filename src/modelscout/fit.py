@@ -337,9 +337,18 @@ def _short_gpu_name(name: str) -> str:
     return name
 
 
-def hardware_summary(hardware: Hardware, context_tokens: int | None = None) -> str:
-    from modelscout import format as fmt
+def context_label(context_tokens: int | None) -> str:
+    """'8k' for 8192 and 8000 alike, 'max' for each model's maximum, digits otherwise."""
+    tokens = DEFAULT_CONTEXT_TOKENS if context_tokens is None else context_tokens
+    if tokens == 0:
+        return "max"
+    for unit, scale in (("M", 2**20), ("k", 1024), ("M", 1_000_000), ("k", 1000)):
+        if tokens % scale == 0:
+            return f"{tokens // scale}{unit}"
+    return str(tokens)
 
+
+def hardware_summary(hardware: Hardware, context_tokens: int | None = None) -> str:
     parts: list[str] = []
     groups: dict[tuple[str, int, bool], int] = {}
     for gpu in hardware.gpus:
@@ -355,10 +364,7 @@ def hardware_summary(hardware: Hardware, context_tokens: int | None = None) -> s
     cores = hardware.cpu.physical_cores or hardware.cpu.logical_cores
     if cores:
         parts.append(f"{cores} cores")
-    if context_tokens == 0:
-        parts.append("ctx max")
-    else:
-        parts.append(f"ctx {fmt.tokens(context_tokens or DEFAULT_CONTEXT_TOKENS)}")
+    parts.append(f"ctx {context_label(context_tokens)}")
     if hardware.planned:
         parts.append(f"planned: {hardware.planned}")
     return " · ".join(parts)

@@ -17,11 +17,9 @@ from modelscout.catalog import Model, load_catalog
 from modelscout.catalog.location import cached_catalog_path, write_catalog
 from modelscout.cli import main
 from modelscout.hub import refresh as hub_refresh
+from modelscout.hub.api import MODEL_EXPAND, ClientSettings, DiscoverQuery
 from modelscout.hub.refresh import (
-    MODEL_EXPAND,
-    DiscoverQuery,
     RefreshProgress,
-    RefreshSettings,
     carry_over,
     catalog_age,
     catalog_document,
@@ -103,10 +101,10 @@ def catalogue() -> tuple[Model, ...]:
     return tuple(model(**e) for e in catalogue_entries())
 
 
-def quick(**overrides: object) -> RefreshSettings:
+def quick(**overrides: object) -> ClientSettings:
     base: dict[str, object] = {"timeout_s": 0.2, "max_retries": 2, "sleep": Sleeps()}
     base.update(overrides)
-    return RefreshSettings(**base)  # type: ignore[arg-type]
+    return ClientSettings(**base)  # type: ignore[arg-type]
 
 
 def by_id(models: tuple[Model, ...]) -> dict[str, Model]:
@@ -580,3 +578,29 @@ def test_catalog_info_shows_origin_and_age(
     assert (facts["models"], facts["curated"], facts["with_repo_id"]) == (7, 7, 6)
     assert main(["catalog", "info"]) == 0
     assert "(cache)" in capsys.readouterr().out
+
+
+# --- where and as whom ---------------------------------------------------------------------
+
+
+def test_endpoint_and_offline_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from modelscout.hub.api import display_endpoint, hub_endpoint, hub_offline
+
+    monkeypatch.setenv("HF_ENDPOINT", "https://mirror.example/hf/")
+    assert hub_endpoint() == "https://mirror.example/hf"
+    assert hub_endpoint("http://127.0.0.1:9") == "http://127.0.0.1:9"
+    assert display_endpoint("https://user:secret@mirror.example/hf") == "https://mirror.example/hf"
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    assert not hub_offline()
+    monkeypatch.setenv("HF_HUB_OFFLINE", "true")
+    assert hub_offline()
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    assert not hub_offline() and hub_offline(True)
+
+
+def test_endpoint_that_is_not_http_is_refused(api: HubApiServer) -> None:
+    with pytest.raises(hub_refresh.RefreshError, match="http"):
+        refresh_catalog(catalogue(), endpoint="ftp://example", settings=quick())

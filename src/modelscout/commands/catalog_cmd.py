@@ -108,14 +108,8 @@ def _previous_cache() -> Catalog | None:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from modelscout.hub.refresh import (
-        DiscoverQuery,
-        RefreshSettings,
-        carry_over,
-        hub_offline,
-        refresh_catalog,
-        save_refreshed,
-    )
+    from modelscout.hub.api import ClientSettings, DiscoverQuery, hub_offline
+    from modelscout.hub.refresh import carry_over, refresh_catalog, save_refreshed
 
     if not 1 <= args.limit <= 1000:
         return _usage("--limit must be between 1 and 1000")
@@ -142,7 +136,7 @@ def run_refresh(args: argparse.Namespace) -> int:
         if args.discover
         else None
     )
-    settings = RefreshSettings(concurrency=args.concurrency)
+    settings = ClientSettings(concurrency=args.concurrency)
     result = _with_progress(
         lambda progress: refresh_catalog(
             models, discover=discover, progress=progress, settings=settings
@@ -240,7 +234,8 @@ def _age_text(catalog: Catalog) -> str:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from modelscout.hub.refresh import catalog_age, display_endpoint, hub_endpoint, hub_offline
+    from modelscout.hub.api import display_endpoint, hub_endpoint, hub_offline
+    from modelscout.hub.refresh import catalog_age
 
     catalog = resolve_catalog(getattr(args, "catalog", None))
     for notice in catalog.warnings:

@@ -1,87 +1,67 @@
 """Refresh the catalogue from the Hugging Face Hub API.
 
 One request per distinct repo (`/api/models/{repo}` with the fields we show expanded) and one per repo
-for the GGUF repos that quantise it, run concurrently under a bound, each retried with exponential
-backoff; a 429 pauses every request for the time the Hub asks (capped). Curated facts (intelligence
-index, the table's parameter count, sources) are kept; the Hub's own numbers go in their own fields.
-A failing entry keeps its previous data and is listed in the result, so a partial refresh never
-loses anything. Nothing here writes files except `save_refreshed`, which replaces the cache atomically.
+for the GGUF repos that quantise it, all through `hub.api` (bounded concurrency, retries, 429 pauses).
+Curated facts (intelligence index, the table's parameter count, sources) are kept; the Hub's own
+numbers go in their own fields. A failing entry keeps its previous data and is listed in the result,
+so a partial refresh never loses anything. Nothing here writes files except `save_refreshed`, which
+replaces the cache atomically.
 
-The TUI runs `refresh_catalog` in a thread worker and `save_refreshed` after it; the CLI does the same.
+For the TUI: run `refresh_catalog(models, progress=...)` in a `@work(thread=True)` worker (it blocks),
+then `save_refreshed(result)` when `result.changed`; `catalog_age` words the age for the status bar.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import logging
-import os
-import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import httpx
-
-from modelscout import __version__
 from modelscout.catalog import SCHEMA_VERSION, Model, Source, model_to_dict
 from modelscout.catalog.location import cached_catalog_path, write_catalog
 from modelscout.errors import ModelscoutError
-
-log = logging.getLogger(__name__)
-
-DEFAULT_ENDPOINT = "https://huggingface.co"
-# The fields `HfApi.model_info(expand=[...])` names; the Hub returns only these plus `_id` and `id`.
-MODEL_EXPAND = (
-    "downloads",
-    "likes",
-    "lastModified",
-    "cardData",
-    "gated",
-    "pipeline_tag",
-    "safetensors",
+from modelscout.hub.api import (
+    ApiFailure,
+    ClientSettings,
+    DiscoverQuery,
+    discover_params,
+    display_endpoint,
+    gguf_params,
+    hub_endpoint,
+    hub_offline,
+    hub_token,
+    model_params,
+    open_client,
 )
-DISCOVER_EXPAND = (*MODEL_EXPAND, "createdAt", "tags")
-GGUF_REPOS_KEPT = 5  # the most downloaded quantisations are enough to choose from
-MAX_PAGE = 1000  # the Hub's largest page for /api/models; discovery asks for one page
-_TRUE = {"1", "ON", "YES", "TRUE"}  # huggingface_hub's reading of boolean environment variables
-# Hub `model_type` tags of mixture-of-experts architectures (config.json's model_type).
+
+__all__ = [
+    "ClientSettings",
+    "DiscoverQuery",
+    "EntryOutcome",
+    "RefreshError",
+    "RefreshProgress",
+    "RefreshResult",
+    "carry_over",
+    "catalog_age",
+    "catalog_document",
+    "refresh_catalog",
+    "refresh_catalog_async",
+    "save_refreshed",
+]
+
+# Hub `model_type` tags of mixture-of-experts architectures (config.json's model_type); any tag
+# ending in "moe" (qwen3_moe, granitemoe, olmoe) counts too.
 MOE_MODEL_TYPES = frozenset(
     {"mixtral", "dbrx", "jamba", "llama4", "gpt_oss", "deepseek_v2", "deepseek_v3", "phimoe"}
 )
-_RATELIMIT = re.compile(r";\s*t=(\d+)")  # `RateLimit: "api";r=0;t=55` -> 55 s until the reset
 
 
 class RefreshError(ModelscoutError):
-    """A refresh that could not run at all (bad endpoint, nothing to refresh)."""
-
-
-@dataclass(frozen=True)
-class DiscoverQuery:
-    """Which Hub models beyond the curated list to add, as the Hub's model search filters them."""
-
-    pipeline_tag: str = "text-generation"
-    max_params_b: float | None = 40.0
-    sort: str = "downloads"
-    limit: int = 50
-
-
-@dataclass(frozen=True)
-class RefreshSettings:
-    """Knobs of the request engine; tests pass a `sleep` that records instead of waiting."""
-
-    concurrency: int = 8
-    timeout_s: float = 15.0
-    max_retries: int = 3
-    backoff_base_s: float = 0.5
-    backoff_max_s: float = 8.0
-    max_retry_after_s: float = 60.0
-    gguf: bool = True
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-    transport: httpx.AsyncBaseTransport | None = None
+    """A refresh that could not run at all (a bad endpoint, an unwritable cache)."""
 
 
 @dataclass(frozen=True)
@@ -136,50 +116,6 @@ class RefreshResult:
         if self.discover_error:
             counts.append("discovery failed")
         return ", ".join(counts)
-
-
-class _EntryFailure(Exception):
-    def __init__(self, status: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-# --- where and as whom -----------------------------------------------------------------------
-
-
-def hub_endpoint(explicit: str | None = None) -> str:
-    """The Hub address: the argument, else HF_ENDPOINT, else huggingface.co (read at call time)."""
-    return (explicit or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
-
-
-def hub_token(explicit: str | None = None) -> str | None:
-    """The token as huggingface_hub finds it: HF_TOKEN, then the token file `hf auth login` wrote."""
-    token = explicit or os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN")
-    if not token:
-        home = os.environ.get("HF_HOME") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "huggingface"
-        )
-        path = Path(os.environ.get("HF_TOKEN_PATH") or os.path.join(home, "token"))
-        try:
-            token = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-    token = token.strip()
-    return token or None
-
-
-def hub_offline(flag: bool = False) -> bool:
-    """`--offline`, or HF_HUB_OFFLINE (TRANSFORMERS_OFFLINE too) as huggingface_hub reads it."""
-    value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
-    return flag or value.upper() in _TRUE
-
-
-def display_endpoint(endpoint: str) -> str:
-    """The endpoint without any user:password part, safe to print and to store in sources."""
-    parts = urlsplit(endpoint)
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
 
 
 # --- reading the Hub's answers ---------------------------------------------------------------
@@ -290,125 +226,6 @@ def discovered_model(info: dict[str, Any], endpoint: str, now: str) -> Model | N
     return apply_hub_info(base, info, None, endpoint, now)
 
 
-# --- talking to the Hub ----------------------------------------------------------------------
-
-
-class _HubClient:
-    """GETs JSON with a concurrency bound, retries and a shared pause after a 429."""
-
-    def __init__(self, client: httpx.AsyncClient, settings: RefreshSettings) -> None:
-        self._client = client
-        self._settings = settings
-        self._slots = asyncio.Semaphore(settings.concurrency)
-        self._resume_at = 0.0
-
-    def _retry_after(self, response: httpx.Response) -> float | None:
-        value = response.headers.get("retry-after", "").strip()
-        seconds: float | None = None
-        if value.isdigit():
-            seconds = float(value)
-        elif value:
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-                seconds = (when - datetime.now(timezone.utc)).total_seconds()
-            except (TypeError, ValueError):
-                seconds = None
-        if seconds is None and (match := _RATELIMIT.search(response.headers.get("ratelimit", ""))):
-            seconds = float(match.group(1))
-        if seconds is None:
-            return None
-        return min(max(seconds, 0.0), self._settings.max_retry_after_s)
-
-    async def get_json(self, path: str, params: list[tuple[str, str]]) -> Any:
-        settings = self._settings
-        loop = asyncio.get_running_loop()
-        attempt = 0
-        while True:
-            attempt += 1
-            pause = self._resume_at - loop.time()
-            if pause > 0:
-                await settings.sleep(pause)
-            wait: float | None = None
-            try:
-                async with self._slots:
-                    response = await self._client.get(path, params=params)
-            except httpx.TimeoutException:
-                problem = f"timed out after {settings.timeout_s:g} s"
-            except httpx.TransportError as exc:
-                problem = f"could not reach the Hub ({type(exc).__name__}: {exc})"
-            else:
-                status = response.status_code
-                if status == 200:
-                    try:
-                        return response.json()
-                    except ValueError:
-                        raise _EntryFailure(
-                            "failed", "the Hub's answer is not valid JSON"
-                        ) from None
-                if status == 404 or (
-                    status == 401 and "invalid credentials" not in _error_text(response)
-                ):
-                    # The Hub answers 401 for a missing repo when the request has no token.
-                    raise _EntryFailure("missing", "not on the Hub (deleted, renamed or private)")
-                if status in (401, 403):
-                    raise _EntryFailure(
-                        "failed", f"the Hub refused the request (HTTP {status}); check HF_TOKEN"
-                    )
-                if status == 429:
-                    problem = "rate limited by the Hub (HTTP 429)"
-                    wait = self._retry_after(response)
-                    if wait is not None:
-                        self._resume_at = max(self._resume_at, loop.time() + wait)
-                elif status >= 500 or status == 408:
-                    problem = f"the Hub answered HTTP {status}"
-                else:
-                    raise _EntryFailure("failed", f"the Hub answered HTTP {status}")
-            if attempt > settings.max_retries:
-                raise _EntryFailure("failed", f"{problem} ({attempt} attempts)")
-            if wait is None:
-                wait = min(settings.backoff_base_s * 2 ** (attempt - 1), settings.backoff_max_s)
-            log.debug("GET %s: %s; retrying in %.1f s", path, problem, wait)
-            await settings.sleep(wait)
-
-
-def _error_text(response: httpx.Response) -> str:
-    message = response.headers.get("x-error-message", "")
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
-        message += " " + body["error"]
-    return message.lower()
-
-
-def _model_params() -> list[tuple[str, str]]:
-    return [("expand", name) for name in MODEL_EXPAND]
-
-
-def _gguf_params(repo_id: str) -> list[tuple[str, str]]:
-    """What `HfApi.list_models(filter=["base_model:quantized:<repo>", "gguf"], sort="downloads")`
-    sends: the tag the Hub puts on every quantisation of a repo, and the GGUF library tag."""
-    return [
-        ("filter", f"base_model:quantized:{repo_id}"),
-        ("filter", "gguf"),
-        ("sort", "downloads"),
-        ("limit", str(GGUF_REPOS_KEPT)),
-    ]
-
-
-def _discover_params(query: DiscoverQuery) -> list[tuple[str, str]]:
-    params = [
-        ("pipeline_tag", query.pipeline_tag),
-        ("sort", query.sort),
-        ("limit", str(min(query.limit, MAX_PAGE))),
-    ]
-    if query.max_params_b is not None:
-        params.append(("num_parameters", f"max:{query.max_params_b:g}B"))
-    params.extend(("expand", name) for name in DISCOVER_EXPAND)
-    return params
-
-
 # --- the refresh -----------------------------------------------------------------------------
 
 
@@ -423,17 +240,16 @@ async def refresh_catalog_async(
     offline: bool = False,
     discover: DiscoverQuery | None = None,
     progress: Callable[[RefreshProgress], None] | None = None,
-    settings: RefreshSettings | None = None,
+    settings: ClientSettings | None = None,
 ) -> RefreshResult:
     """`refresh_catalog` for callers already inside an event loop."""
     models = tuple(models)
     if hub_offline(offline):
         return RefreshResult(models=models, offline=True)
-    settings = settings or RefreshSettings()
+    settings = settings or ClientSettings()
     base_url = hub_endpoint(endpoint)
     if urlsplit(base_url).scheme not in ("http", "https"):
         raise RefreshError(f"HF_ENDPOINT must be an http(s) address, got {base_url!r}")
-    token = hub_token(token)
     now = utc_now()
     by_repo: dict[str, list[str]] = {}
     for model in models:
@@ -448,35 +264,28 @@ async def refresh_catalog_async(
         if progress is not None:
             progress(RefreshProgress(done=done, total=total, item=item, status=status))
 
-    headers = {"user-agent": f"modelscout/{__version__}"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    timeout = httpx.Timeout(settings.timeout_s)
     notes: list[str] = []
-    async with httpx.AsyncClient(
-        base_url=base_url, headers=headers, timeout=timeout, transport=settings.transport
-    ) as client:
-        hub = _HubClient(client, settings)
+    async with open_client(base_url, hub_token(token), settings) as hub:
 
         async def fetch(repo_id: str) -> tuple[EntryOutcome, dict[str, Any] | None, Any]:
             ids = tuple(by_repo[repo_id])
             try:
-                info = await hub.get_json(f"/api/models/{repo_id}", _model_params())
+                info = await hub.get_json(f"/api/models/{repo_id}", model_params())
                 if not isinstance(info, dict):
-                    raise _EntryFailure("failed", "the Hub's answer is not a model description")
-            except _EntryFailure as exc:
+                    raise ApiFailure("failed", "the Hub's answer is not a model description")
+            except ApiFailure as exc:
                 report(repo_id, exc.status)
                 return EntryOutcome(repo_id, ids, exc.status, exc.message), None, None
             gguf: tuple[str, ...] | None = None
             if settings.gguf:
                 try:
-                    found = await hub.get_json("/api/models", _gguf_params(repo_id))
+                    found = await hub.get_json("/api/models", gguf_params(repo_id))
                     gguf = tuple(
                         e["id"]
                         for e in (found if isinstance(found, list) else [])
                         if isinstance(e, dict) and isinstance(e.get("id"), str)
                     )
-                except _EntryFailure as exc:
+                except ApiFailure as exc:
                     notes.append(f"{repo_id}: GGUF lookup failed: {exc.message}")
             report(repo_id, "refreshed")
             return EntryOutcome(repo_id, ids, "refreshed"), info, gguf
@@ -484,10 +293,10 @@ async def refresh_catalog_async(
         async def find_new() -> tuple[list[Any], str | None]:
             assert discover is not None
             try:
-                found = await hub.get_json("/api/models", _discover_params(discover))
+                found = await hub.get_json("/api/models", discover_params(discover))
                 if not isinstance(found, list):
-                    raise _EntryFailure("failed", "the Hub's answer is not a list of models")
-            except _EntryFailure as exc:
+                    raise ApiFailure("failed", "the Hub's answer is not a list of models")
+            except ApiFailure as exc:
                 report("discovery", "failed")
                 return [], exc.message
             report("discovery", "refreshed")
@@ -532,7 +341,7 @@ def refresh_catalog(
     offline: bool = False,
     discover: DiscoverQuery | None = None,
     progress: Callable[[RefreshProgress], None] | None = None,
-    settings: RefreshSettings | None = None,
+    settings: ClientSettings | None = None,
 ) -> RefreshResult:
     """Refresh `models` from the Hub and return the new rows; writes nothing.
 

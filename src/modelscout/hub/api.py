@@ -1,0 +1,255 @@
+"""The Hugging Face Hub's JSON API as the catalogue refresh uses it: where, as whom, and how politely.
+
+Requests go out concurrently under a bound, each retried with exponential backoff on timeouts,
+dropped connections, 5xx and 429; a 429 pauses every request for the time the Hub asks (Retry-After,
+or its `RateLimit` header), capped. The parameters mirror what huggingface_hub 2.4's `HfApi.model_info`
+and `HfApi.list_models` send, so a Hub mirror that serves huggingface_hub serves us too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import os
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from modelscout import __version__
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+# The fields `HfApi.model_info(expand=[...])` names; the Hub returns only these plus `_id` and `id`.
+MODEL_EXPAND = (
+    "downloads",
+    "likes",
+    "lastModified",
+    "cardData",
+    "gated",
+    "pipeline_tag",
+    "safetensors",
+)
+DISCOVER_EXPAND = (*MODEL_EXPAND, "createdAt", "tags")
+GGUF_REPOS_KEPT = 5  # the most downloaded quantisations are enough to choose from
+MAX_PAGE = 1000  # the Hub's largest page for /api/models; discovery asks for one page
+_TRUE = {"1", "ON", "YES", "TRUE"}  # huggingface_hub's reading of boolean environment variables
+_RATELIMIT = re.compile(r";\s*t=(\d+)")  # `RateLimit: "api";r=0;t=55` -> 55 s until the reset
+
+
+@dataclass(frozen=True)
+class DiscoverQuery:
+    """Which Hub models beyond the curated list to add, as the Hub's model search filters them."""
+
+    pipeline_tag: str = "text-generation"
+    max_params_b: float | None = 40.0
+    sort: str = "downloads"
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Knobs of the request engine; tests pass a `sleep` that records instead of waiting."""
+
+    concurrency: int = 8
+    timeout_s: float = 15.0
+    max_retries: int = 3
+    backoff_base_s: float = 0.5
+    backoff_max_s: float = 8.0
+    max_retry_after_s: float = 60.0
+    gguf: bool = True  # also look up the GGUF repos of every model
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    transport: httpx.AsyncBaseTransport | None = None
+
+
+class ApiFailure(Exception):
+    """One request that did not give an answer; `status` is "missing" (gone) or "failed"."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# --- where and as whom -----------------------------------------------------------------------
+
+
+def hub_endpoint(explicit: str | None = None) -> str:
+    """The Hub address: the argument, else HF_ENDPOINT, else huggingface.co (read at call time)."""
+    return (explicit or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def hub_token(explicit: str | None = None) -> str | None:
+    """The token as huggingface_hub finds it: HF_TOKEN, then the token file `hf auth login` wrote."""
+    token = explicit or os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN")
+    if not token:
+        home = os.environ.get("HF_HOME") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "huggingface"
+        )
+        path = Path(os.environ.get("HF_TOKEN_PATH") or os.path.join(home, "token"))
+        try:
+            token = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+    token = token.strip()
+    return token or None
+
+
+def hub_offline(flag: bool = False) -> bool:
+    """`--offline`, or HF_HUB_OFFLINE (TRANSFORMERS_OFFLINE too) as huggingface_hub reads it."""
+    value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
+    return flag or value.upper() in _TRUE
+
+
+def display_endpoint(endpoint: str) -> str:
+    """The endpoint without any user:password part, safe to print and to store in sources."""
+    parts = urlsplit(endpoint)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
+
+
+# --- what to ask ---------------------------------------------------------------------------------
+
+
+def model_params() -> list[tuple[str, str]]:
+    return [("expand", name) for name in MODEL_EXPAND]
+
+
+def gguf_params(repo_id: str) -> list[tuple[str, str]]:
+    """What `HfApi.list_models(filter=["base_model:quantized:<repo>", "gguf"], sort="downloads")`
+    sends: the tag the Hub puts on every quantisation of a repo, and the GGUF library tag."""
+    return [
+        ("filter", f"base_model:quantized:{repo_id}"),
+        ("filter", "gguf"),
+        ("sort", "downloads"),
+        ("limit", str(GGUF_REPOS_KEPT)),
+    ]
+
+
+def discover_params(query: DiscoverQuery) -> list[tuple[str, str]]:
+    """`HfApi.list_models(pipeline_tag=..., num_parameters="max:40B", sort=..., expand=[...])`."""
+    params = [
+        ("pipeline_tag", query.pipeline_tag),
+        ("sort", query.sort),
+        ("limit", str(min(query.limit, MAX_PAGE))),
+    ]
+    if query.max_params_b is not None:
+        params.append(("num_parameters", f"max:{query.max_params_b:g}B"))
+    params.extend(("expand", name) for name in DISCOVER_EXPAND)
+    return params
+
+
+# --- asking --------------------------------------------------------------------------------------
+
+
+class HubApiClient:
+    """GETs JSON with a concurrency bound, retries and a shared pause after a 429."""
+
+    def __init__(self, client: httpx.AsyncClient, settings: ClientSettings) -> None:
+        self._client = client
+        self._settings = settings
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._resume_at = 0.0
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        value = response.headers.get("retry-after", "").strip()
+        seconds: float | None = None
+        if value.isdigit():
+            seconds = float(value)
+        elif value:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+                seconds = (when - datetime.now(timezone.utc)).total_seconds()
+            except (TypeError, ValueError):
+                seconds = None
+        if seconds is None and (match := _RATELIMIT.search(response.headers.get("ratelimit", ""))):
+            seconds = float(match.group(1))
+        if seconds is None:
+            return None
+        return min(max(seconds, 0.0), self._settings.max_retry_after_s)
+
+    async def get_json(self, path: str, params: list[tuple[str, str]]) -> Any:
+        """The decoded answer, or ApiFailure once the retries are spent; never a token in a message."""
+        settings = self._settings
+        loop = asyncio.get_running_loop()
+        attempt = 0
+        while True:
+            attempt += 1
+            pause = self._resume_at - loop.time()
+            if pause > 0:
+                await settings.sleep(pause)
+            wait: float | None = None
+            try:
+                async with self._slots:
+                    response = await self._client.get(path, params=params)
+            except httpx.TimeoutException:
+                problem = f"timed out after {settings.timeout_s:g} s"
+            except httpx.TransportError as exc:
+                problem = f"could not reach the Hub ({type(exc).__name__}: {exc})"
+            else:
+                status = response.status_code
+                if status == 200:
+                    try:
+                        return response.json()
+                    except ValueError:
+                        raise ApiFailure("failed", "the Hub's answer is not valid JSON") from None
+                if status == 404 or (
+                    status == 401 and "invalid credentials" not in _error_text(response)
+                ):
+                    # The Hub answers 401 for a missing repo when the request has no token.
+                    raise ApiFailure("missing", "not on the Hub (deleted, renamed or private)")
+                if status in (401, 403):
+                    raise ApiFailure(
+                        "failed", f"the Hub refused the request (HTTP {status}); check HF_TOKEN"
+                    )
+                if status == 429:
+                    problem = "rate limited by the Hub (HTTP 429)"
+                    wait = self._retry_after(response)
+                    if wait is not None:
+                        self._resume_at = max(self._resume_at, loop.time() + wait)
+                elif status >= 500 or status == 408:
+                    problem = f"the Hub answered HTTP {status}"
+                else:
+                    raise ApiFailure("failed", f"the Hub answered HTTP {status}")
+            if attempt > settings.max_retries:
+                raise ApiFailure("failed", f"{problem} ({attempt} attempts)")
+            if wait is None:
+                wait = min(settings.backoff_base_s * 2 ** (attempt - 1), settings.backoff_max_s)
+            log.debug("GET %s: %s; retrying in %.1f s", path, problem, wait)
+            await settings.sleep(wait)
+
+
+def _error_text(response: httpx.Response) -> str:
+    message = response.headers.get("x-error-message", "")
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        message += " " + body["error"]
+    return message.lower()
+
+
+@asynccontextmanager
+async def open_client(
+    endpoint: str, token: str | None, settings: ClientSettings
+) -> AsyncIterator[HubApiClient]:
+    """A client for `endpoint`, sending the token (when there is one) as a bearer header."""
+    headers = {"user-agent": f"modelscout/{__version__}"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    async with httpx.AsyncClient(
+        base_url=endpoint,
+        headers=headers,
+        timeout=httpx.Timeout(settings.timeout_s),
+        transport=settings.transport,
+    ) as client:
+        yield HubApiClient(client, settings)

@@ -422,7 +422,23 @@ def sort_models(
 
 
 def run_query(models: Sequence[Model], query: Query, fit: FitLookup | None = None) -> list[Model]:
-    """Filter, then sort: the rows a query selects, in order."""
+    """Filter, then sort: the rows a query selects, in order.
+
+    A catalogue (a tuple, so it cannot change under the index) is answered by its `QueryIndex`,
+    built on first use: the same rows in a few milliseconds at 100,000 models. Other sequences are
+    answered per call by `run_query_per_call`.
+    """
+    if isinstance(models, tuple):
+        from modelscout.query_index import index_for
+
+        return index_for(models).run(query, fit)
+    return run_query_per_call(models, query, fit)
+
+
+def run_query_per_call(
+    models: Sequence[Model], query: Query, fit: FitLookup | None = None
+) -> list[Model]:
+    """The reference engine: every test on every model, then a sort, with nothing kept between calls."""
     tests = predicates(query, fit)
     kept = [m for m in models if all(t(m) for t in tests)] if tests else list(models)
     return sort_models(kept, query.sort, fit) if query.sort else kept

@@ -3,7 +3,8 @@
     python bench/bench_hw.py [--repeat N]
 
 Cold: a fresh interpreter that imports modelscout's hardware package and detects once, against a
-fresh interpreter that does nothing (the floor any CLI pays). Warm: detect_hardware() called again
+fresh interpreter that does nothing (the floor any CLI pays) and one that only asks psutil for RAM
+and cores. Warm: detect_hardware() called again
 in one process, against psutil's own memory + core-count calls. Where nvidia-smi exists, its
 query time is printed too. Target: cold detection under 200 ms on a machine without a GPU.
 """
@@ -20,6 +21,8 @@ from pathlib import Path
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 DETECT = "from modelscout.hardware.detect import detect_hardware; detect_hardware()"
+# The least a detector could do: psutil's RAM and core count, nothing about GPUs or cgroups.
+PSUTIL_ONLY = "import psutil; psutil.virtual_memory(); psutil.cpu_count(logical=False)"
 
 
 def _median_ms(run, repeat: int) -> float:
@@ -53,7 +56,12 @@ def main() -> None:
 
     empty = _median_ms(lambda: _python("pass"), repeat)
     cold = _median_ms(lambda: _python(DETECT), repeat)
+    psutil_cold = _median_ms(lambda: _python(PSUTIL_ONLY), repeat)
     print(f"cold: empty interpreter {empty:.1f} ms; interpreter + import + detect {cold:.1f} ms")
+    print(
+        f"cold: peer psutil-only RAM + cores {psutil_cold:.1f} ms "
+        f"(detection is {cold / psutil_cold:.2f}× that)"
+    )
     print(
         f"cold: detection's own share {cold - empty:.1f} ms (ratio {cold / empty:.2f}× the empty start)"
     )

@@ -3,9 +3,12 @@ without the NVIDIA driver; cross-checked against nvidia-smi recorded on the same
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from modelscout.hardware.nvidia import bandwidth_from_clocks, probe_nvidia
+from modelscout.hardware.detect import detect_hardware
+from modelscout.hardware.nvidia import bandwidth_from_clocks, nvidia_driver_present, probe_nvidia
 from tests.hardware.replay import EPYC, H100, RecordedNvml, nvidia_smi_rows
 
 MIB = 2**20
@@ -45,3 +48,22 @@ def test_missing_driver_library_is_a_reason_not_an_error() -> None:
 def test_unknown_clocks_leave_bandwidth_unknown() -> None:
     assert bandwidth_from_clocks(None, 5120) is None
     assert bandwidth_from_clocks(2619, 0) is None
+
+
+def test_driver_presence_check(tmp_path: Path) -> None:
+    assert nvidia_driver_present(tmp_path / "dev", tmp_path / "proc") is False
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "dxg").touch()  # WSL2's GPU device
+    assert nvidia_driver_present(tmp_path / "dev", tmp_path / "proc") is True
+
+
+def test_no_driver_skips_nvml(tmp_path: Path) -> None:
+    hardware = detect_hardware(
+        system="Linux",
+        machine="x86_64",
+        proc=EPYC / "proc",
+        sys_root=EPYC / "sys",
+        dev=tmp_path,
+        env={"HF_HOME": str(tmp_path)},
+    )
+    assert "no NVIDIA driver loaded" in (hardware.gpu_reason or "")

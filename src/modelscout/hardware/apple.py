@@ -8,7 +8,6 @@ a non-zero value replaces that default, so it wins when present.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Sequence
 
 from modelscout.hardware.gpu import Gpu, GpuProbe
@@ -49,6 +48,8 @@ def parse_sysctl(text: str) -> dict[str, str]:
 
 def system_sysctl(keys: Sequence[str] = SYSCTL_KEYS, timeout_s: float = 2.0) -> SysctlRunner:
     """One `sysctl` call for every key (unknown keys are skipped by sysctl), served from a dict."""
+    import subprocess  # here, not at the top: only macOS detection pays for it
+
     try:
         done = subprocess.run(
             ["sysctl", *keys], capture_output=True, text=True, timeout=timeout_s, check=False

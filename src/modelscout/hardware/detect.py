@@ -7,8 +7,9 @@ probe that hangs (a wedged driver can block NVML for minutes) is abandoned after
 from __future__ import annotations
 
 import os
-import platform
+import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -26,11 +27,13 @@ from modelscout.hardware.profiles import GB_PER_S, bandwidth_for_name
 # more channels and go faster; the estimate errs low.
 DEFAULT_CPU_BANDWIDTH_BYTES_PER_S = 76.8 * GB_PER_S
 DEFAULT_GPU_TIMEOUT_S = 5.0
+# sys.platform -> the names platform.system() gives, without importing `platform` (50 ms cold).
+_SYSTEMS: dict[str, str] = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}
 
 
 @dataclass(frozen=True)
 class Hardware:
-    os: str  # platform.system(): "Linux", "Darwin", "Windows"
+    os: str  # as platform.system() names it: "Linux", "Darwin", "Windows"
     cpu: CpuInfo
     memory: MemoryInfo
     gpus: tuple[Gpu, ...]
@@ -53,22 +56,33 @@ class Hardware:
         return self.memory.usable_bytes
 
 
-def _run_with_timeout(probe: Callable[[], GpuProbe], timeout_s: float, what: str) -> GpuProbe:
-    """Run a probe in a daemon thread so a driver that never answers cannot hang the program."""
-    result: list[GpuProbe] = []
+def _run_probes(
+    probes: list[tuple[str, Callable[[], GpuProbe]]], timeout_s: float
+) -> list[GpuProbe]:
+    """Run every probe at once in daemon threads; one that has not answered by the deadline
+    (a wedged driver can block NVML for minutes) is reported and left behind."""
+    results: dict[str, GpuProbe] = {}
 
-    def target() -> None:
+    def run(what: str, probe: Callable[[], GpuProbe]) -> None:
         try:
-            result.append(probe())
+            results[what] = probe()
         except Exception as exc:  # a probe bug must not take detection down with it
-            result.append(GpuProbe(reason=f"{what} probe failed: {exc}"))
+            results[what] = GpuProbe(reason=f"probe failed: {exc}")
 
-    thread = threading.Thread(target=target, name=f"probe-{what}", daemon=True)
-    thread.start()
-    thread.join(timeout_s)
-    if not result:
-        return GpuProbe(reason=f"{what}: the driver did not answer within {timeout_s:g} s")
-    return result[0]
+    threads = []
+    for what, probe in probes:
+        thread = threading.Thread(target=run, args=(what, probe), name=f"probe-{what}", daemon=True)
+        thread.start()
+        threads.append((what, thread))
+    deadline = time.monotonic() + timeout_s
+    out = []
+    for what, thread in threads:
+        thread.join(max(deadline - time.monotonic(), 0))
+        found = results.get(what)
+        if found is None:
+            found = GpuProbe(reason=f"the driver did not answer within {timeout_s:g} s")
+        out.append(found)
+    return out
 
 
 def _guard(what: str, read: Callable[[], Any], fallback: Any, notes: list[str]) -> Any:
@@ -87,6 +101,7 @@ def detect_hardware(
     machine: str | None = None,
     proc: Path = Path("/proc"),
     sys_root: Path = Path("/sys"),
+    dev: Path = Path("/dev"),
     cgroup_root: Path | None = None,
     nvml: Any | None = None,
     sysctl: SysctlRunner | None = None,
@@ -94,8 +109,8 @@ def detect_hardware(
     gpu_timeout_s: float = DEFAULT_GPU_TIMEOUT_S,
 ) -> Hardware:
     """Read this machine (or the recorded one the readers describe); never raises."""
-    system = system or platform.system()
-    machine = machine or platform.machine()
+    system = system or _SYSTEMS.get(sys.platform, sys.platform)
+    machine = machine or (os.uname().machine if hasattr(os, "uname") else "unknown")
     notes: list[str] = []
     fallback_cpu = CpuInfo(None, machine, None, os.cpu_count(), ())
     fallback_memory = MemoryInfo(None, None, None, None)
@@ -128,6 +143,9 @@ def detect_hardware(
     probes: list[tuple[str, Callable[[], GpuProbe]]] = [
         ("NVIDIA", lambda: nvidia.probe_nvidia(nvml))
     ]
+    if system == "Linux" and nvml is None and not nvidia.nvidia_driver_present(dev, proc):
+        no_driver = GpuProbe(reason="no NVIDIA driver loaded (no /dev/nvidiactl or /dev/dxg)")
+        probes = [("NVIDIA", lambda: no_driver)]
     if system == "Linux":
         probes.append(("AMD", lambda: amd.probe_amd(sys_root)))
         probes.append(("Intel", lambda: intel.probe_intel(sys_root)))
@@ -136,8 +154,7 @@ def detect_hardware(
         probes = [("Apple", lambda: apple.probe_apple(runner, bandwidth_for_name))]
     gpus: list[Gpu] = []
     reasons: list[str] = []
-    for what, probe in probes:
-        found = _run_with_timeout(probe, gpu_timeout_s, what)
+    for (what, _), found in zip(probes, _run_probes(probes, gpu_timeout_s), strict=True):
         gpus.extend(found.gpus)
         if found.reason:
             reasons.append(f"{what}: {found.reason}")

@@ -6,6 +6,7 @@ reason, never an exception: no package, no library (no driver), driver not loade
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from modelscout.hardware.gpu import Gpu, GpuProbe
@@ -51,6 +52,18 @@ def bandwidth_from_clocks(memory_clock_mhz: int | None, bus_width_bits: int | No
     if not memory_clock_mhz or not bus_width_bits:
         return None
     return memory_clock_mhz * 1e6 * bus_width_bits * TRANSFERS_PER_CLOCK / 8
+
+
+def nvidia_driver_present(dev: Path = Path("/dev"), proc: Path = Path("/proc")) -> bool:
+    """Whether an NVIDIA kernel driver is loaded here (Linux), checked before loading NVML.
+
+    The driver creates /dev/nvidiactl and /proc/driver/nvidia; WSL2 exposes GPUs through /dev/dxg
+    instead. With none of them, importing and initialising NVML (about 90 ms cold) can only fail.
+    """
+    return any(
+        p.exists()
+        for p in (dev / "nvidiactl", dev / "nvidia0", proc / "driver" / "nvidia", dev / "dxg")
+    )
 
 
 def probe_nvidia(nvml: Any | None = None) -> GpuProbe:

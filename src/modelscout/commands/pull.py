@@ -269,6 +269,7 @@ class _ProgressBar:
             TextColumn("eta {task.fields[eta]}"),
             TextColumn("[dim]{task.fields[files]}"),
             console=console,
+            refresh_per_second=5,  # smooth enough to read; fewer redraws leave the CPU to the download
             transient=False,
         )
         self._task = self._progress.add_task(repo_id, total=None, speed="", eta="–", files="")

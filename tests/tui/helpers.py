@@ -38,7 +38,7 @@ async def settle(pilot: Pilot[object]) -> None:
     for _ in range(20):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
+        if all(worker.is_finished for worker in app.workers):
             break
     await pilot.pause()
 

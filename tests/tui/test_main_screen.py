@@ -30,7 +30,7 @@ async def test_opens_on_the_catalogue_sorted_by_intelligence() -> None:
         screen = main_screen(app)
         assert ids(app) == BY_INTELLIGENCE
         assert screen.header_line.counts == "12 / 12 models"
-        assert screen.header_line.source == "catalogue catalog.json, built 2026-01-15"
+        assert screen.header_line.source == "catalog.json, built 2026-01-15"
         assert screen.filter_bar.text == "sort:-intelligence"
         assert app.focused is table(app)
         assert highlighted(app) is not None and highlighted(app).id == "giant-671b"

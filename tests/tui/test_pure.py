@@ -141,6 +141,7 @@ def test_parse_tokens() -> None:
     assert parse_tokens("8192") == 8192
     assert parse_tokens("32k") == 32768
     assert parse_tokens("1m") == 1048576
+    assert parse_tokens("max") == 0
     with pytest.raises(ValueError):
         parse_tokens("lots")
 
@@ -149,10 +150,10 @@ def test_describe_catalog(tmp_path: Path) -> None:
     bundled = Catalog(
         models=(), path=tmp_path / "catalog.json", origin="bundled", built="2026-11-25"
     )
-    assert describe_catalog(bundled) == "bundled catalogue, built 2026-11-25"
+    assert describe_catalog(bundled) == "bundled, built 2026-11-25"
     cached_file = tmp_path / "cache.json"
     cached_file.write_text("{}")
     cached = Catalog(models=(), path=cached_file, origin="cache", built=None)
-    assert describe_catalog(cached).startswith("catalogue cached 20")
+    assert describe_catalog(cached).startswith("cached 20")
     chosen = Catalog(models=(), path=tmp_path / "mine.json", origin="file")
-    assert describe_catalog(chosen) == "catalogue mine.json"
+    assert describe_catalog(chosen) == "mine.json"

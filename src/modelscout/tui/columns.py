@@ -113,17 +113,36 @@ CATALOGUE_COLUMNS: tuple[Column, ...] = (
 )
 
 
+# fit_rank -> role: runs on the GPU, with offload, on the CPU, not at all (see modelscout.fit.Verdict).
+FIT_ROLES: tuple[Role, ...] = ("good", "accent", "warn", "bad")
+
+
+def tokens_per_second(value: float | None) -> str:
+    if value is None:
+        return fmt.DASH
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
 def fit_columns(fit: FitLookup) -> tuple[Column, ...]:
-    """Columns that need the detected hardware; shown once detection has finished."""
+    """Columns that need the detected hardware; shown once detection has finished.
+
+    The verdict's short name ("GPU", "GPU+CPU", "CPU", "no") is shown when the fit offers a
+    `model_fit`; a plain `FitLookup` shows yes or no.
+    """
+    model_fit = getattr(fit, "model_fit", None)
 
     def fit_cell(model: Model) -> Cell:
+        rank = fit.fit_rank(model)
+        role = FIT_ROLES[min(rank, len(FIT_ROLES) - 1)] if rank is not None else "dim"
+        if model_fit is not None:
+            return Cell(str(model_fit(model).verdict.short), role)
         return Cell("yes", "good") if fit.fits(model) else Cell("no", "bad")
 
     def tps_cell(model: Model) -> Cell:
-        return _dash_or(fmt.number(fit.est_tps(model)))
+        return _dash_or(tokens_per_second(fit.est_tps(model)))
 
     return (
-        Column("fit", "Fit", 3, fit_cell, drop_order=1, sort_key="best"),
+        Column("fit", "Fit", 7, fit_cell, drop_order=1, sort_key="best"),
         Column("tps", "Tok/s", 5, tps_cell, align="right", drop_order=2, sort_key="tps"),
     )
 

@@ -1,5 +1,5 @@
 """What the app remembers between runs: the last query (its sort included), the theme and the
-context length used for hardware fit.
+context length used for hardware fit (0: each model's own maximum).
 
 Kept in ``tui.json`` under the user's config dir. A missing or broken file means defaults: losing a
 remembered query is better than refusing to start.
@@ -53,7 +53,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
             theme=theme if isinstance(theme, str) else None,
             context_tokens=(
                 context
-                if isinstance(context, int) and not isinstance(context, bool) and context > 0
+                if isinstance(context, int) and not isinstance(context, bool) and context >= 0
                 else defaults.context_tokens
             ),
         ),

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Label, Static
 
 from modelscout import format as fmt
 from modelscout.catalog.model import Model
+from modelscout.query import FitLookup
 from modelscout.tui.snippets import Snippet, run_snippets
 
 # (label, catalogue fields whose sources back the value)
@@ -113,6 +114,39 @@ def twins_text(twins: Sequence[Model]) -> Text:
     return text
 
 
+def fit_renderable(model: Model, fit: FitLookup) -> Group | Text:
+    """How the model runs on the detected hardware, per quantisation (when the fit offers that)."""
+    model_fit = getattr(fit, "model_fit", None)
+    if model_fit is None:
+        verdict = "fits" if fit.fits(model) else "does not fit"
+        return Text(f"{verdict}; estimated {fmt.number(fit.est_tps(model), 1)} tokens/s")
+    result = model_fit(model)
+    summary = Text.assemble(
+        (result.verdict.label, "bold"),
+        f" at {fmt.tokens(result.context_tokens)} tokens of context",
+        f", best as {result.best.quant}" if result.best else "",
+        f", about {fmt.number(result.est_tps, 1)} tokens/s" if result.est_tps else "",
+    )
+    table = Table(box=None, padding=(0, 2), header_style="bold", show_edge=False)
+    for name, justify in (
+        ("quant", "left"),
+        ("memory", "right"),
+        ("runs", "left"),
+        ("tok/s", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for row in result.rows:
+        table.add_row(
+            row.quant,
+            fmt.size_bytes(row.total_bytes),
+            row.verdict.label,
+            fmt.number(row.est_tps, 1),
+            style="" if row.verdict.value < 3 else "dim",
+        )
+    notes = Text("\n".join(result.notes), style="dim")
+    return Group(summary, table, notes)
+
+
 def snippet_block(number: int, snippet: Snippet) -> Group:
     title = Text.assemble(
         (f"[{number}] {snippet.title}", "bold"),
@@ -134,10 +168,11 @@ class DetailScreen(Screen[None]):
         Binding("k,up", "scroll_up", "Scroll up", show=False),
     ]
 
-    def __init__(self, model: Model, twins: Sequence[Model]) -> None:
+    def __init__(self, model: Model, twins: Sequence[Model], fit: FitLookup | None = None) -> None:
         super().__init__()
         self.model = model
         self.twins = tuple(twins)
+        self.fit = fit
         self.snippets = run_snippets(model)
 
     def compose(self) -> ComposeResult:
@@ -151,6 +186,9 @@ class DetailScreen(Screen[None]):
             if model.notes:
                 yield Label("Notes", classes="detail-heading")
                 yield Static(model.notes, markup=False)
+            if self.fit is not None:
+                yield Label("On this machine", classes="detail-heading")
+                yield Static(fit_renderable(model, self.fit), id="detail-fit")
             yield Label("Twins (same weights)", classes="detail-heading")
             yield Static(twins_text(self.twins), id="detail-twins")
             yield Label("Run it", classes="detail-heading")

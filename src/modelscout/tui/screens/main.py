@@ -38,10 +38,11 @@ if TYPE_CHECKING:
 
 
 def describe_catalog(catalog: Catalog) -> str:
-    """'bundled, built 2026-11-25' / 'cached 2026-11-20' / 'file my.json': where the rows come from.
+    """'bundled, built 2026-11-25' / 'cached 2026-11-20' / 'mine.json, built …': where rows come from.
 
     Reads the file's modification time for a cache without a build date: call it off the UI thread.
     """
+    built = f", built {catalog.built}" if catalog.built else ""
     if catalog.origin == "cache":
         when = catalog.built
         if when is None and catalog.path is not None:
@@ -49,12 +50,11 @@ def describe_catalog(catalog: Catalog) -> str:
                 when = date.fromtimestamp(catalog.path.stat().st_mtime).isoformat()
             except OSError:
                 when = None
-        return f"catalogue cached {when or 'on an unknown date'}"
-    built = f", built {catalog.built}" if catalog.built else ""
+        return f"cached {when or 'on an unknown date'}"
     if catalog.origin == "bundled":
-        return f"bundled catalogue{built}"
-    name = catalog.path.name if catalog.path is not None else "file"
-    return f"catalogue {name}{built}"
+        return f"bundled{built}"
+    name = catalog.path.name if catalog.path is not None else "catalogue file"
+    return f"{name}{built}"
 
 
 def index_of(rows: Sequence[Model], model: Model | None) -> int:
@@ -86,8 +86,10 @@ def parse_size_b(text: str) -> float:
 
 
 def parse_tokens(text: str) -> int:
-    """'8192', '32k', '1m' -> tokens; raises ValueError otherwise."""
+    """'8192', '32k', '1m' -> tokens, 'max' -> 0 (each model's own maximum); else ValueError."""
     cleaned = text.strip().lower()
+    if cleaned == "max":
+        return 0
     scale = 1
     if cleaned.endswith("k"):
         cleaned, scale = cleaned[:-1], 1024
@@ -227,8 +229,8 @@ class MainScreen(Screen[None]):
             context = self.modelscout_app.settings.context_tokens
             fit = source.fit_for(context)
             summary = source.summary(context)
-        except ModelscoutError as exc:
-            self.app.call_from_thread(self._hardware_failed, str(exc))
+        except Exception as exc:  # detection is optional: whatever fails, the catalogue stays usable
+            self.app.call_from_thread(self._hardware_failed, str(exc) or type(exc).__name__)
             return
         self.app.call_from_thread(self._hardware_ready, source, fit, summary)
 
@@ -340,7 +342,7 @@ class MainScreen(Screen[None]):
             return
         from modelscout.commands.show import twins  # the CLI package: loaded on first use only
 
-        self.app.push_screen(DetailScreen(model, twins(model, self.catalog.models)))
+        self.app.push_screen(DetailScreen(model, twins(model, self.catalog.models), self.fit))
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -412,7 +414,9 @@ class MainScreen(Screen[None]):
             try:
                 tokens = parse_tokens(answer)
             except ValueError:
-                self.notify(f"'{answer}' is not a token count (try 8192 or 32k)", severity="error")
+                self.notify(
+                    f"'{answer}' is not a token count (try 8192, 32k or max)", severity="error"
+                )
                 return
             self.modelscout_app.remember(context_tokens=tokens)
             self._refit(self.fit_source, tokens)
@@ -420,8 +424,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             PromptScreen(
                 "Context length for the fit estimate (tokens)",
-                fmt.tokens(settings.context_tokens),
-                "e.g. 8192, 32k or 128k; esc cancels",
+                "max" if settings.context_tokens == 0 else fmt.tokens(settings.context_tokens),
+                "e.g. 8192, 32k, 128k, or max for each model's own maximum; esc cancels",
             ),
             apply,
         )

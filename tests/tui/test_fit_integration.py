@@ -1,0 +1,44 @@
+"""The TUI on the real fit engine (`modelscout.fit`) with a recorded-style 16 GiB GPU machine."""
+
+from __future__ import annotations
+
+from modelscout.fit import FitContext
+from modelscout.hardware.cpu import CpuInfo
+from modelscout.hardware.detect import Hardware
+from modelscout.hardware.gpu import Gpu
+from modelscout.hardware.memory import MemoryInfo
+from modelscout.tui.fit_source import DetectedFit
+from modelscout.tui.screens.detail import DetailScreen
+from tests.tui.helpers import ids, main_screen, make_app, press, settle, table
+
+GIB = 2**30
+
+
+def gpu_machine(vram_gib: int = 16, ram_gib: int = 32) -> Hardware:
+    vram = vram_gib * GIB
+    return Hardware(
+        os="Linux",
+        cpu=CpuInfo("Test CPU", "x86_64", 8, 16, ("AVX2",)),
+        memory=MemoryInfo(ram_gib * GIB, ram_gib * GIB, None, ram_gib * GIB),
+        gpus=(Gpu("planned", "Test GPU", 0, vram, vram, bandwidth_bytes_per_s=500e9),),
+        disk=None,
+        cpu_bandwidth_bytes_per_s=60e9,
+    )
+
+
+async def test_real_fit_columns_filter_and_detail() -> None:
+    app = make_app(detect_fit=lambda: DetectedFit(gpu_machine(), FitContext))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.header_line.hardware.startswith("1× Test GPU 16 GiB")
+        fit_column = next(c for c in table(app).columns if c.key == "fit")
+        by_id = {m.id: m for m in table(app).rows}
+        assert fit_column.cell(by_id["pico-1.7b"]).text == "GPU"
+        assert fit_column.cell(by_id["giant-671b"]).text == "no"
+        await press(pilot, "f")
+        assert "giant-671b" not in ids(app) and "pico-1.7b" in ids(app)
+        await press(pilot, "g", "enter")
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert detail.query_one("#detail-fit") is not None

@@ -73,6 +73,8 @@ def main() -> None:
         f"(ratio {warm / peer:.1f}×)"
     )
 
+    _bench_fit(hardware)
+
     smi = shutil.which("nvidia-smi")
     if smi:
         query = [smi, "--query-gpu=name,memory.total,memory.used", "--format=csv"]
@@ -81,6 +83,33 @@ def main() -> None:
             f"peer: nvidia-smi --query-gpu {smi_ms:.1f} ms (cold detection is "
             f"{cold / smi_ms:.2f}× that)"
         )
+
+
+def _bench_fit(hardware: object) -> None:
+    """Fit verdicts for 20,000 catalogue-shaped models: the quick path the table's filter and
+    sorts use, against building every model's full quantisation table."""
+    from dataclasses import replace
+
+    from modelscout.catalog.location import resolve_catalog
+    from modelscout.fit import FitContext
+
+    base = resolve_catalog(None).models
+    models = [replace(base[i % len(base)], id=f"bench-{i}") for i in range(20_000)]
+    start = time.perf_counter()
+    quick = FitContext(hardware)  # type: ignore[arg-type]
+    for m in models:
+        quick.fits(m)
+    quick_s = time.perf_counter() - start
+    start = time.perf_counter()
+    full = FitContext(hardware)  # type: ignore[arg-type]
+    for m in models:
+        full.model_fit(m)
+    full_s = time.perf_counter() - start
+    print(
+        f"fit: 20000 models, verdict only {quick_s * 1000:.0f} ms "
+        f"({quick_s / len(models) * 1e6:.1f} us each); full tables {full_s * 1000:.0f} ms "
+        f"(quick path {full_s / quick_s:.1f}× faster)"
+    )
 
 
 if __name__ == "__main__":

@@ -243,3 +243,25 @@ def test_hardware_record_is_frozen() -> None:
     with pytest.raises(AttributeError):
         hw.os = "Darwin"  # type: ignore[misc]
     assert replace(hw, os="Darwin").os == "Darwin"
+
+
+@pytest.mark.parametrize(
+    "hw",
+    [
+        machine(),
+        machine(vram_gib=8),
+        machine(vram_gib=24, gpus=2),
+        machine(ram_gib=8),
+        machine(vram_gib=48, ram_gib=64, unified=True, bandwidth=400e9),
+        machine(vram_gib=0.4),
+    ],
+    ids=["cpu", "8g", "2x24g", "small-ram", "mac", "tiny-gpu"],
+)
+def test_quick_verdict_agrees_with_the_full_table(hw: Hardware) -> None:
+    from modelscout.catalog.location import resolve_catalog
+
+    for ctx in (None, 0, 131072):
+        fit, full = FitContext(hw, ctx), FitContext(hw, ctx)
+        for m in resolve_catalog(None).models:
+            table = full.model_fit(m)
+            assert fit.quick(m) == (table.verdict, table.est_tps), m.id

@@ -152,8 +152,13 @@ def native_formats(model: Model) -> frozenset[str]:
     return frozenset(fmt for prefix, fmt in NATIVE_FORMATS if model.id.startswith(prefix))
 
 
+_PORTABLE_QUANTS: tuple[Quant, ...] = tuple(q for q in QUANTS if not q.native_only)
+
+
 def quants_for(model: Model) -> tuple[Quant, ...]:
     shipped = native_formats(model)
+    if not shipped:
+        return _PORTABLE_QUANTS
     return tuple(q for q in QUANTS if not q.native_only or q.name in shipped)
 
 
@@ -203,47 +208,69 @@ def _slowest_bandwidth(gpus: tuple[Gpu, ...]) -> float | None:
     return min(known) if known and len(known) == len(gpus) else None
 
 
-def quant_fit(
-    model: Model, quant: Quant, hardware: Hardware, context_tokens: int, kv_per_token: int
-) -> QuantFit:
-    weights = weights_bytes(model.total_params_b, quant.bits_per_weight)
-    kv = kv_per_token * context_tokens
-    gpus = hardware.gpus
-    overhead = overhead_bytes(weights, len(gpus))
+@dataclass(frozen=True)
+class Capacity:
+    """What a machine offers a model, computed once per hardware rather than once per row."""
+
+    gpu_count: int
+    gpu_bytes: int
+    ram_bytes: int  # usable RAM after the reserve
+    offload_bytes: int  # GPU + RAM, or RAM alone on unified memory
+    gpu_bandwidth: float | None
+    cpu_bandwidth: float | None
+
+    @classmethod
+    def of(cls, hardware: Hardware) -> Capacity:
+        gpu_bytes = hardware.gpu_memory_bytes
+        ram = ram_capacity(hardware)
+        # On unified memory the GPU's share is part of RAM: offloading adds nothing beyond RAM.
+        offload = ram if hardware.unified else gpu_bytes + ram
+        return cls(
+            len(hardware.gpus),
+            gpu_bytes,
+            ram,
+            offload,
+            _slowest_bandwidth(hardware.gpus),
+            hardware.cpu_bandwidth_bytes_per_s,
+        )
+
+
+def placement(weights: int, kv: int, capacity: Capacity) -> tuple[Verdict, float, int, int]:
+    """(verdict, share on the GPUs, overhead, total) for a model of this size on this machine.
+
+    Fewer bytes never give a worse verdict, which `FitContext.quick` relies on.
+    """
+    overhead = overhead_bytes(weights, capacity.gpu_count)
     total = weights + kv + overhead
-    gpu_capacity = hardware.gpu_memory_bytes
-    ram = ram_capacity(hardware)
-    # On unified memory the GPU's share is part of RAM: offloading adds nothing beyond RAM itself.
-    offload_capacity = ram if hardware.unified else gpu_capacity + ram
-    if gpus and total <= gpu_capacity:
-        verdict, gpu_fraction = Verdict.GPU, 1.0
-    elif gpus and gpu_capacity > overhead and total <= offload_capacity:
-        verdict = Verdict.OFFLOAD
-        gpu_fraction = max(gpu_capacity - overhead, 0) / (weights + kv)
-    elif total <= ram:
-        verdict, gpu_fraction = Verdict.CPU, 0.0
-    else:
-        verdict, gpu_fraction = Verdict.NO, 0.0
+    if capacity.gpu_count and total <= capacity.gpu_bytes:
+        return Verdict.GPU, 1.0, overhead, total
+    if capacity.gpu_count and capacity.gpu_bytes > overhead and total <= capacity.offload_bytes:
+        return Verdict.OFFLOAD, (capacity.gpu_bytes - overhead) / (weights + kv), overhead, total
+    if total <= capacity.ram_bytes:
+        return Verdict.CPU, 0.0, overhead, total
+    return Verdict.NO, 0.0, overhead, total
+
+
+def quant_fit(
+    model: Model, quant: Quant, capacity: Capacity, context_tokens: int, kv_per_token: int
+) -> QuantFit:
+    bits = quant.bits_per_weight
+    weights = weights_bytes(model.total_params_b, bits)
+    kv = kv_per_token * context_tokens
+    verdict, gpu_fraction, overhead, total = placement(weights, kv, capacity)
     tps = None
     if verdict is not Verdict.NO:
         # Each token reads the active weights once and the whole KV cache once.
-        per_token = weights_bytes(model.active_params_b, quant.bits_per_weight) + kv
-        tps = decode_tps(per_token, gpu_fraction, _slowest_bandwidth(gpus), hardware)
-    return QuantFit(
-        quant.name,
-        quant.bits_per_weight,
-        weights,
-        kv,
-        overhead,
-        total,
-        verdict,
-        tps,
-        gpu_fraction,
-    )
+        per_token = weights_bytes(model.active_params_b, bits) + kv
+        tps = decode_tps(per_token, gpu_fraction, capacity.gpu_bandwidth, capacity.cpu_bandwidth)
+    return QuantFit(quant.name, bits, weights, kv, overhead, total, verdict, tps, gpu_fraction)
 
 
 def decode_tps(
-    bytes_per_token: int, gpu_fraction: float, gpu_bandwidth: float | None, hardware: Hardware
+    bytes_per_token: int,
+    gpu_fraction: float,
+    gpu_bandwidth: float | None,
+    cpu_bandwidth: float | None,
 ) -> float | None:
     """Seconds per token = bytes on the GPU / its bandwidth + bytes in RAM / RAM bandwidth."""
     seconds = 0.0
@@ -252,17 +279,23 @@ def decode_tps(
             return None
         seconds += bytes_per_token * gpu_fraction / gpu_bandwidth
     if gpu_fraction < 1:
-        cpu_bandwidth = hardware.cpu_bandwidth_bytes_per_s
         if not cpu_bandwidth:
             return None
         seconds += bytes_per_token * (1 - gpu_fraction) / cpu_bandwidth
     return 1 / seconds if seconds > 0 else None
 
 
-def fit_model(model: Model, hardware: Hardware, context_tokens: int | None = None) -> ModelFit:
+def fit_model(
+    model: Model,
+    hardware: Hardware,
+    context_tokens: int | None = None,
+    capacity: Capacity | None = None,
+) -> ModelFit:
+    """Every quantisation's memory, verdict and speed; `capacity` saves recomputing the machine."""
+    capacity = capacity or Capacity.of(hardware)
     context = context_for(model, context_tokens)
     kv_per_token, approximate = kv_bytes_per_token(model)
-    rows = tuple(quant_fit(model, q, hardware, context, kv_per_token) for q in quants_for(model))
+    rows = tuple(quant_fit(model, q, capacity, context, kv_per_token) for q in quants_for(model))
     runnable = [r for r in rows if r.verdict is not Verdict.NO]
     best = None
     if runnable:
@@ -305,7 +338,9 @@ class FitContext:
     def __init__(self, hardware: Hardware, context_tokens: int | None = None) -> None:
         self.hardware = hardware
         self.context_tokens = context_tokens
+        self._capacity = Capacity.of(hardware)
         self._cache: dict[str, ModelFit] = {}
+        self._quick: dict[str, tuple[Verdict, float | None]] = {}
 
     def with_context(self, context_tokens: int | None) -> FitContext:
         return FitContext(self.hardware, context_tokens)
@@ -313,18 +348,52 @@ class FitContext:
     def model_fit(self, model: Model) -> ModelFit:
         found = self._cache.get(model.id)
         if found is None:
-            found = fit_model(model, self.hardware, self.context_tokens)
+            found = fit_model(model, self.hardware, self.context_tokens, self._capacity)
             self._cache[model.id] = found
         return found
 
+    def quick(self, model: Model) -> tuple[Verdict, float | None]:
+        """(verdict, estimated tokens/s) at the best quantisation, without building every row.
+
+        The smallest quantisation gives the best verdict reachable; the best quantisation is the
+        most precise one that still reaches it. Agrees with `model_fit(model)` by construction.
+        """
+        found = self._quick.get(model.id)
+        if found is not None:
+            return found
+        full = self._cache.get(model.id)
+        if full is not None:
+            found = (full.verdict, full.est_tps)
+        else:
+            capacity = self._capacity
+            quants = quants_for(model)
+            context = context_for(model, self.context_tokens)
+            kv = kv_bytes_per_token(model)[0] * context
+            weights_of = lambda q: weights_bytes(model.total_params_b, q.bits_per_weight)  # noqa: E731
+            best_verdict = placement(weights_of(quants[-1]), kv, capacity)[0]
+            if best_verdict is Verdict.NO:
+                found = (Verdict.NO, None)
+            else:
+                for quant in quants:
+                    verdict, share, _, _ = placement(weights_of(quant), kv, capacity)
+                    if verdict is best_verdict:
+                        per_token = weights_bytes(model.active_params_b, quant.bits_per_weight) + kv
+                        tps = decode_tps(
+                            per_token, share, capacity.gpu_bandwidth, capacity.cpu_bandwidth
+                        )
+                        found = (verdict, tps)
+                        break
+        self._quick[model.id] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
     def fits(self, model: Model) -> bool:
-        return self.model_fit(model).verdict is not Verdict.NO
+        return self.quick(model)[0] is not Verdict.NO
 
     def est_tps(self, model: Model) -> float | None:
-        return self.model_fit(model).est_tps
+        return self.quick(model)[1]
 
     def fit_rank(self, model: Model) -> int | None:
-        return self.model_fit(model).verdict.value
+        return self.quick(model)[0].value
 
     def summary(self) -> str:
         """One line for a header: '1× H100 80GB HBM3 80 GiB · 126 GiB RAM · 16 cores · ctx 8k'."""

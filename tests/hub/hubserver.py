@@ -95,6 +95,8 @@ class HubServer:
         self.requests: list[RecordedRequest] = []
         self.body_bytes_sent: dict[str, int] = {}
         self._faults: dict[str, list[Fault]] = {}
+        self._failures: dict[str, int] = {}
+        self._failure_status: dict[str, int] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._hub = _Server(("127.0.0.1", 0), _handler(self, "hub"))
@@ -141,6 +143,20 @@ class HubServer:
             self._faults.setdefault(self._key(repo_id, path), []).append(
                 Fault(after_bytes=after_bytes, times=times)
             )
+
+    def fail_next(self, path: str, status: int = 503, times: int = 1) -> None:
+        """The next `times` requests for this URL path answer `status` (a Hub outage)."""
+        with self._lock:
+            self._failures[path] = self._failures.get(path, 0) + times
+            self._failure_status[path] = status
+
+    def _take_failure(self, path: str) -> bool:
+        with self._lock:
+            left = self._failures.get(path, 0)
+            if left <= 0:
+                return False
+            self._failures[path] = left - 1
+            return True
 
     def stall_after(self, repo_id: str, path: str, after_bytes: int) -> threading.Event:
         """The next download of this file pauses after `after_bytes` until the event is set."""
@@ -309,6 +325,10 @@ class _HubHandler(BaseHTTPRequestHandler):
             self._error(401, None, "Invalid credentials in Authorization header")
             return
         split = urlsplit(self.path)
+        if self.state._take_failure(split.path):
+            status = self.state._failure_status[split.path]
+            self._send(status, b"Service Unavailable", {"Content-Type": "text/plain"})
+            return
         parts = [unquote(p) for p in split.path.split("/")[1:]]
         query = parse_qs(split.query)
         if parts[:2] == ["api", "models"] and len(parts) >= 4:

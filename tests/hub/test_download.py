@@ -269,3 +269,32 @@ def sha256_file_bytes(data: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(data).hexdigest()
+
+
+def test_hub_errors_and_drops_while_listing_are_retried(
+    hub_server: HubServer, tmp_path: Path
+) -> None:
+    repo = hub_server.add_repo(REPO, small_model_files())
+    hub_server.fail_next("/api/models/org/tiny", status=503, times=2)
+    result = job(hub_server, tmp_path, variant="Q4_K_M").run()
+    assert result.commit_sha == repo.commit
+    statuses = [r.status for r in hub_server.requests if r.path == "/api/models/org/tiny"]
+    assert statuses == [503, 503, 200]
+
+
+def test_unreachable_hub_says_what_to_check(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = DownloadRequest(REPO, cache_dir=tmp_path, endpoint=f"http://127.0.0.1:{port}")
+    with pytest.raises(
+        DownloadError, match=r"connection to http://127\.0\.0\.1:\d+ failed.*network"
+    ):
+        DownloadJob(request, retries=1, backoff_s=0.01).run()
+
+
+def test_malformed_repo_id_is_explained(hub_server: HubServer, tmp_path: Path) -> None:
+    with pytest.raises(DownloadError, match="not a Hub repo id: write it as org/name"):
+        job(hub_server, tmp_path, repo_id="org/na me/x").run()

@@ -123,3 +123,14 @@ def test_unsafe_paths_are_named(path: str) -> None:
 @pytest.mark.parametrize("path", ["model.safetensors", "gguf/x-Q4_K_M.gguf", "a..b/c.json"])
 def test_ordinary_paths_pass(path: str) -> None:
     assert unsafe_path_reason(path) is None
+
+
+def test_gguf_quant_from_the_folder_when_the_file_name_has_none() -> None:
+    split = listing(
+        ("Q4_K_M/model-00001-of-00002.gguf", 10),
+        ("Q4_K_M/model-00002-of-00002.gguf", 10),
+        ("Q8_0/model-00001-of-00002.gguf", 20),
+        ("Q8_0/model-00002-of-00002.gguf", 20),
+    )
+    by_name = {v.name: v for v in variants_for(split)}
+    assert by_name["gguf:Q4_K_M"].size_bytes == 20 and by_name["gguf:Q8_0"].size_bytes == 40

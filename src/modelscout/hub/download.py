@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TypeVar
 
 from modelscout.errors import DownloadError
 from modelscout.hub import transfer
@@ -46,6 +47,8 @@ __all__ = [
     "free_bytes_at",
     "unsafe_path_reason",
 ]
+
+T = TypeVar("T")
 
 DEFAULT_REVISION = "main"
 SPEED_WINDOW_S = 5.0
@@ -247,7 +250,12 @@ class DownloadJob:
         started = time.monotonic()
         target = _target_dir(req)
         listing = self._listing or list_repo_files(
-            req.repo_id, revision=req.revision, token=req.token, endpoint=req.endpoint
+            req.repo_id,
+            revision=req.revision,
+            token=req.token,
+            endpoint=req.endpoint,
+            retries=self._retries,
+            backoff_s=self._backoff_s,
         )
         self._check_stop()
         variants = variants_for(listing)
@@ -288,7 +296,10 @@ class DownloadJob:
             self._check_stop()
             with self._lock:
                 self._current = f.path
-            self._fetch_with_retries(placer, f)
+            self._retrying(
+                lambda f=f: placer.fetch(f, stop=self._cancel.is_set, on_bytes=self._on_bytes),
+                path=f.path,
+            )
             with self._lock:
                 self._files_done += 1
             self._emit(force=True)
@@ -307,13 +318,15 @@ class DownloadJob:
             elapsed_s=time.monotonic() - started,
         )
 
-    def _fetch_with_retries(self, placer: _Placement, f: RepoFile) -> None:
+    def _retrying(self, action: Callable[[], T], path: str | None = None) -> T:
+        """Run `action`, retrying dropped connections and the Hub's 5xx with exponential backoff;
+        every retry of a transfer resumes from the bytes already on disk.
+        """
         failures = 0
         while True:
             before = self._transferred
             try:
-                placer.fetch(f, stop=self._cancel.is_set, on_bytes=self._on_bytes)
-                return
+                return action()
             except DownloadError:
                 raise
             except Exception as exc:
@@ -322,10 +335,7 @@ class DownloadJob:
                 failures += 1
                 if not is_transient(exc) or failures > self._retries:
                     raise explain(
-                        exc,
-                        repo_id=self.request.repo_id,
-                        endpoint=self.request.endpoint,
-                        path=f.path,
+                        exc, repo_id=self.request.repo_id, endpoint=self.request.endpoint, path=path
                     ) from None
                 delay = min(self._backoff_s * 2 ** (failures - 1), 30.0)
                 if self._cancel.wait(delay):

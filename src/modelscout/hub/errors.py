@@ -56,6 +56,10 @@ def explain(
 
     if isinstance(exc, DownloadError):
         return exc
+    from huggingface_hub.errors import HFValidationError
+
+    if isinstance(exc, HFValidationError):
+        return DownloadError(f"'{repo_id}' is not a Hub repo id: write it as org/name")
     what = f"'{path}' in {repo_id}" if path else repo_id
     if isinstance(exc, GatedRepoError):
         return DownloadError(
@@ -100,7 +104,8 @@ def explain(
         reason = type(exc).__name__
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else reason
         return DownloadError(
-            f"lost the connection to {hub_base(endpoint)} ({detail}): check the network; {RESUME_HINT}"
+            f"the connection to {hub_base(endpoint)} failed ({detail}): check the network "
+            f"(and HF_ENDPOINT if set); {RESUME_HINT}"
         )
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return DownloadError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import re
 import threading
 from collections.abc import Callable
@@ -111,18 +112,48 @@ def fetch(
             # The server ignored the Range header and sends the whole file: start the file afresh.
             mode, have = "wb", 0
             digest = hasher_for(etag, size_bytes)
-        with partial.open(mode) as out:
-            for block in response.iter_bytes():
-                if stop():
-                    raise DownloadCancelled("cancelled")
-                out.write(block)
-                if digest is not None:
-                    digest.update(block)
-                have += len(block)
-                on_bytes(len(block))
+        checksum = _BackgroundDigest(digest) if digest is not None else None
+        try:
+            with partial.open(mode) as out:
+                for block in response.iter_bytes():
+                    if stop():
+                        raise DownloadCancelled("cancelled")
+                    out.write(block)
+                    if checksum is not None:
+                        checksum.update(block)
+                    have += len(block)
+                    on_bytes(len(block))
+        finally:
+            if checksum is not None:
+                checksum.close()
     if size_bytes is not None and have < size_bytes:
         raise ShortRead(f"connection closed after {have} of {size_bytes} bytes")
     _verify(partial, digest, etag)
+
+
+class _BackgroundDigest:
+    """Feed a digest from a helper thread. hashlib releases the GIL on large blocks, so the checksum
+    is computed while the next block is read from the network instead of after it.
+    """
+
+    def __init__(self, digest: _Hasher) -> None:
+        self._digest = digest
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+        self._thread = threading.Thread(target=self._run, name="modelscout-checksum", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            self._digest.update(block)
+
+    def update(self, block: bytes) -> None:
+        self._blocks.put(block)
+
+    def close(self) -> None:
+        """Wait until every block given so far is in the digest."""
+        if self._thread.is_alive():
+            self._blocks.put(None)
+            self._thread.join()
 
 
 def _hash_prefix(path: Path, digest: _Hasher, stop: Callable[[], bool]) -> None:

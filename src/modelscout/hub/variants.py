@@ -94,17 +94,29 @@ def list_repo_files(
     revision: str | None = None,
     token: str | bool | None = None,
     endpoint: str | None = None,
+    retries: int = 3,
+    backoff_s: float = 0.5,
 ) -> RepoListing:
-    """Ask the Hub for the repo's files with sizes (one `model_info` call with `files_metadata`)."""
+    """Ask the Hub for the repo's files with sizes (one `model_info` call with `files_metadata`),
+    retrying dropped connections and the Hub's 5xx answers with exponential backoff.
+    """
+    import time
+
     from huggingface_hub import HfApi
 
-    from modelscout.hub.errors import explain
+    from modelscout.hub.errors import explain, is_transient
 
     api = HfApi(endpoint=endpoint, token=token, library_name="modelscout")
-    try:
-        info = api.model_info(repo_id, revision=revision, files_metadata=True)
-    except Exception as exc:
-        raise explain(exc, repo_id=repo_id, endpoint=endpoint) from None
+    failures = 0
+    while True:
+        try:
+            info = api.model_info(repo_id, revision=revision, files_metadata=True)
+            break
+        except Exception as exc:
+            failures += 1
+            if not is_transient(exc) or failures > retries:
+                raise explain(exc, repo_id=repo_id, endpoint=endpoint) from None
+            time.sleep(backoff_s * 2 ** (failures - 1))
     files = tuple(
         RepoFile(
             path=sibling.rfilename,
@@ -120,10 +132,14 @@ def list_repo_files(
 
 
 def quant_of(path: str) -> str | None:
-    """The quantisation label in a GGUF file name, upper-cased; None when the name carries none."""
-    name = path.rsplit("/", 1)[-1]
-    matches = _QUANT_RE.findall(name)
-    return matches[-1].upper() if matches else None
+    """The quantisation label of a GGUF file, upper-cased: from its name, else from the folder it
+    sits in (split quantisations often live in `Q4_K_M/`); None when neither carries one.
+    """
+    for part in reversed(path.split("/")):
+        matches = _QUANT_RE.findall(part)
+        if matches:
+            return str(matches[-1]).upper()
+    return None
 
 
 def _is_support_file(path: str) -> bool:

@@ -38,7 +38,7 @@ async def test_a_broken_catalogue_is_a_clear_message(
         assert ids(app) == []
         assert screen.header_line.source == "no catalogue"
         assert expected in table(app).empty_message
-        assert "--catalog PATH or MODELSCOUT_CATALOG" in table(app).empty_message
+        assert "with --catalog PATH or MODELSCOUT_CATALOG" in table(app).empty_message
         await press(pilot, "t", "s", "j", "enter")  # keys do nothing harmful without a catalogue
         assert app.is_running
 

@@ -80,10 +80,10 @@ def sources_for(model: Model, label: str) -> str:
 
 
 def fields_table(model: Model) -> Table:
-    table = Table.grid(padding=(0, 2))
+    table = Table.grid(padding=(0, 2), expand=True)
     table.add_column(style="dim", no_wrap=True)
-    table.add_column()
-    table.add_column(style="dim")
+    table.add_column(ratio=1, overflow="fold")
+    table.add_column(style="dim", no_wrap=True, justify="right")
     for label, value in field_rows(model):
         table.add_row(
             label, Text(value, style="dim" if value == fmt.DASH else ""), sources_for(model, label)
@@ -120,10 +120,12 @@ def fit_renderable(model: Model, fit: FitLookup) -> Group | Text:
     if model_fit is None:
         verdict = "fits" if fit.fits(model) else "does not fit"
         return Text(f"{verdict}; estimated {fmt.number(fit.est_tps(model), 1)} tokens/s")
+    from modelscout.fit import context_label
+
     result = model_fit(model)
     summary = Text.assemble(
         (result.verdict.label, "bold"),
-        f" at {fmt.tokens(result.context_tokens)} tokens of context",
+        f" at {context_label(result.context_tokens)} tokens of context",
         f", best as {result.best.quant}" if result.best else "",
         f", about {fmt.number(result.est_tps, 1)} tokens/s" if result.est_tps else "",
     )
@@ -166,6 +168,10 @@ class DetailScreen(Screen[None]):
         Binding("3", "copy_snippet(3)", "Copy snippet 3", show=False),
         Binding("j,down", "scroll_down", "Scroll down", show=False),
         Binding("k,up", "scroll_up", "Scroll up", show=False),
+        Binding("g,home", "scroll_top", "Top", show=False),
+        Binding("G,end", "scroll_bottom", "Bottom", show=False),
+        Binding("space,pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
     ]
 
     def __init__(self, model: Model, twins: Sequence[Model], fit: FitLookup | None = None) -> None:
@@ -213,6 +219,18 @@ class DetailScreen(Screen[None]):
 
     def action_scroll_up(self) -> None:
         self.query_one("#detail-scroll", VerticalScroll).scroll_up(animate=False)
+
+    def action_scroll_top(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_end(animate=False)
+
+    def action_page_down(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_page_up(animate=False)
 
     def action_copy_url(self) -> None:
         if self.model.hub_url is None:

@@ -229,7 +229,9 @@ class MainScreen(Screen[None]):
             context = self.modelscout_app.settings.context_tokens
             fit = source.fit_for(context)
             summary = source.summary(context)
-        except Exception as exc:  # detection is optional: whatever fails, the catalogue stays usable
+        except (
+            Exception
+        ) as exc:  # detection is optional: whatever fails, the catalogue stays usable
             self.app.call_from_thread(self._hardware_failed, str(exc) or type(exc).__name__)
             return
         self.app.call_from_thread(self._hardware_ready, source, fit, summary)
@@ -264,7 +266,8 @@ class MainScreen(Screen[None]):
             "The catalogue could not be opened:\n"
             f"  {message}\n"
             "\n"
-            "Fix or remove that file, or choose another with --catalog PATH or MODELSCOUT_CATALOG.\n"
+            "Fix or remove that file, or choose another one\n"
+            "with --catalog PATH or MODELSCOUT_CATALOG.\n"
             "Press q to quit."
         )
         self.table.set_rows(())

@@ -23,6 +23,7 @@ import json
 import re
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -63,6 +64,9 @@ class HubApiServer:
         self.requests: list[Seen] = []
         self.steps: dict[str, list[str]] = {}
         self.honour_num_parameters = True
+        self.delay_s = (
+            0.0  # added to every answer: a network round trip, for bench/bench_refresh.py
+        )
         # The first `barrier.parties` requests wait for each other: only a client that has them all
         # in flight at once gets past it without the 10 s safety limit.
         self.barrier: threading.Barrier | None = None
@@ -154,6 +158,7 @@ class HubApiServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once, as from the Hub
 
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 parts = urlsplit(self.path)
@@ -172,6 +177,8 @@ class HubApiServer:
                     if barrier is not None and index < barrier.parties:
                         with suppress(threading.BrokenBarrierError):
                             barrier.wait(timeout=HANG_LIMIT_S)
+                    if server.delay_s:
+                        time.sleep(server.delay_s)
                     status, headers, body = server.answer(seen)
                 finally:
                     with server._lock:

@@ -13,6 +13,7 @@ import pynvml
 
 DATA = Path(__file__).resolve().parent / "data"
 H100 = DATA / "h100"  # device kind nvidia-h100-x1: 1× H100 80GB HBM3, Firecracker VM, cgroup v2
+H200 = DATA / "h200"  # device kind nvidia-h200: 1× H200 141 GB, Firecracker VM, cgroup v2
 EPYC = DATA / "epyc-nogpu"  # the development VM: AMD EPYC, no GPU, cgroup v1, virtio balloon
 
 

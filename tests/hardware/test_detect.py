@@ -10,7 +10,7 @@ import pytest
 
 from modelscout.fit import hardware_summary
 from modelscout.hardware.detect import Hardware, detect_hardware, hardware_to_dict
-from tests.hardware.replay import EPYC, H100, HangingNvml, RecordedNvml, recorded_hw_json
+from tests.hardware.replay import EPYC, H100, H200, HangingNvml, RecordedNvml, recorded_hw_json
 
 
 def _replay(machine: Path, tmp_path: Path, nvml: object | None = None) -> Hardware:
@@ -24,7 +24,7 @@ def _replay(machine: Path, tmp_path: Path, nvml: object | None = None) -> Hardwa
     )
 
 
-@pytest.mark.parametrize("machine", [H100, EPYC], ids=["h100", "epyc-nogpu"])
+@pytest.mark.parametrize("machine", [H100, H200, EPYC], ids=["h100", "h200", "epyc-nogpu"])
 def test_replay_matches_the_live_report(machine: Path, tmp_path: Path) -> None:
     replayed = json.loads(json.dumps(hardware_to_dict(_replay(machine, tmp_path))))
     live = recorded_hw_json(machine)
@@ -35,7 +35,10 @@ def test_replay_matches_the_live_report(machine: Path, tmp_path: Path) -> None:
     assert replayed["gpu_memory_bytes"] == live["gpu_memory_bytes"]
 
 
-def test_h100_summary(tmp_path: Path) -> None:
+def test_summaries(tmp_path: Path) -> None:
+    assert hardware_summary(_replay(H200, tmp_path)) == (
+        "1× H200 140 GiB · 126 GiB RAM · 16 cores · ctx 8k"
+    )
     hardware = _replay(H100, tmp_path)
     assert (
         hardware_summary(hardware) == "1× H100 80GB HBM3 80 GiB · 126 GiB RAM · 16 cores · ctx 8k"

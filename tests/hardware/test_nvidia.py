@@ -9,27 +9,36 @@ import pytest
 
 from modelscout.hardware.detect import detect_hardware
 from modelscout.hardware.nvidia import bandwidth_from_clocks, nvidia_driver_present, probe_nvidia
-from tests.hardware.replay import EPYC, H100, RecordedNvml, nvidia_smi_rows
+from tests.hardware.replay import EPYC, H100, H200, RecordedNvml, nvidia_smi_rows
 
 MIB = 2**20
 
 
-def test_h100_matches_nvidia_smi_on_the_same_machine() -> None:
-    probe = probe_nvidia(RecordedNvml.load(H100 / "recorded" / "nvml.json"))
+@pytest.mark.parametrize(
+    ("machine", "name"),
+    [(H100, "NVIDIA H100 80GB HBM3"), (H200, "NVIDIA H200")],
+    ids=["h100", "h200"],
+)
+def test_nvml_matches_nvidia_smi_on_the_same_machine(machine: Path, name: str) -> None:
+    probe = probe_nvidia(RecordedNvml.load(machine / "recorded" / "nvml.json"))
     assert probe.reason is None
     [gpu] = probe.gpus
-    [smi] = nvidia_smi_rows(H100)
-    assert gpu.name == smi["name"] == "NVIDIA H100 80GB HBM3"
-    assert gpu.total_bytes == int(smi["memory.total"].split()[0]) * MIB  # 81559 MiB
-    assert gpu.free_bytes == int(smi["memory.free"].split()[0]) * MIB  # 81079 MiB
+    [smi] = nvidia_smi_rows(machine)
+    assert gpu.name == smi["name"] == name
+    assert gpu.total_bytes == int(smi["memory.total"].split()[0]) * MIB
+    # nvidia-smi rounds to whole MiB: the H200 answered 143155.94 MiB free, printed as 143156.
+    assert round((gpu.free_bytes or 0) / MIB) == int(smi["memory.free"].split()[0])
     assert gpu.driver == smi["driver_version"] == "580.159.04"
     assert gpu.compute_capability == smi["compute_cap"] == "9.0"
 
 
-def test_h100_bandwidth_from_clocks_is_the_datasheet_figure() -> None:
-    [gpu] = probe_nvidia(RecordedNvml.load(H100 / "recorded" / "nvml.json")).gpus
-    # nvidia-smi -q on that machine: Max Clocks Memory 2619 MHz; NVML bus width 5120 bit.
-    assert gpu.bandwidth_bytes_per_s == pytest.approx(3.35e12, rel=0.01)  # H100 SXM datasheet
+@pytest.mark.parametrize(
+    ("machine", "datasheet"), [(H100, 3.35e12), (H200, 4.8e12)], ids=["h100", "h200"]
+)
+def test_bandwidth_from_clocks_is_the_datasheet_figure(machine: Path, datasheet: float) -> None:
+    [gpu] = probe_nvidia(RecordedNvml.load(machine / "recorded" / "nvml.json")).gpus
+    # nvidia-smi -q Max Clocks Memory: 2619 MHz (H100, 5120-bit bus), 3201 MHz (H200, 6016-bit).
+    assert gpu.bandwidth_bytes_per_s == pytest.approx(datasheet, rel=0.01)
     assert gpu.bandwidth_source is not None
 
 

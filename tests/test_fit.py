@@ -210,7 +210,8 @@ def test_cli_list_fits_with_a_planned_machine(capsys: pytest.CaptureFixture[str]
     out, err = capsys.readouterr()
     assert code == 0, err
     rows = json.loads(out)
-    assert rows
+    assert rows and all(r["fit"]["verdict"] != "does not fit" for r in rows)
+    assert all(r["fit"]["context_tokens"] <= 8192 for r in rows)
     scores = [r["intelligence_index"] for r in rows if r["intelligence_index"] is not None]
     assert scores == sorted(scores, reverse=True)
 

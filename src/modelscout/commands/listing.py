@@ -49,10 +49,25 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None:
         rows = rows[: args.limit]
     if args.json:
-        print_json([model_to_dict(m, derived=True) for m in rows])
+        print_json([_with_fit(model_to_dict(m, derived=True), m, fit) for m in rows])
         return 0
     _print_table(rows, len(catalog.models), fit)
     return 0
+
+
+def _with_fit(row: dict[str, Any], model: Model, fit: Any) -> dict[str, Any]:
+    """Add the verdict at the best quantisation when a fit was asked for (fits, --vram, ...)."""
+    if fit is not None:
+        model_fit = fit.model_fit(model)
+        row["fit"] = {
+            "verdict": model_fit.verdict.label,
+            "fit_rank": model_fit.verdict.value,
+            "best_quant": model_fit.best.quant if model_fit.best else None,
+            "total_bytes": model_fit.best.total_bytes if model_fit.best else None,
+            "est_tps": model_fit.est_tps,
+            "context_tokens": model_fit.context_tokens,
+        }
+    return row
 
 
 def _print_table(rows: list[Model], total: int, fit: Any = None) -> None:

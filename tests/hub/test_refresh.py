@@ -604,3 +604,16 @@ def test_endpoint_and_offline_are_read_from_the_environment(
 def test_endpoint_that_is_not_http_is_refused(api: HubApiServer) -> None:
     with pytest.raises(hub_refresh.RefreshError, match="http"):
         refresh_catalog(catalogue(), endpoint="ftp://example", settings=quick())
+
+
+def test_unreadable_cache_is_replaced_by_a_refresh(
+    api: HubApiServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = cached_catalog_path()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text('{"schema_version": 1, "models": [')
+    base = tmp_path / "base.json"
+    write_catalog(base, document(*catalogue_entries()))
+    assert main(["catalog", "refresh", "--catalog", str(base)]) == 0
+    assert "cached catalogue is unreadable and will be replaced" in capsys.readouterr().err
+    assert len(load_catalog(cache).models) == len(catalogue_entries())

@@ -8,15 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from modelscout.catalog import Catalog, load_catalog
+from modelscout.catalog import Catalog
 from modelscout.catalog.location import (
     CATALOG_ENV,
-    bundled_catalog_path,
     cached_catalog_path,
     resolve_catalog,
 )
 from modelscout.commands.common import add_catalog_option, print_json
-from modelscout.errors import CatalogError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -96,20 +94,9 @@ def _explicit(args: argparse.Namespace) -> str | None:
     return getattr(args, "catalog", None) or os.environ.get(CATALOG_ENV) or None
 
 
-def _previous_cache() -> Catalog | None:
-    path = cached_catalog_path()
-    if not path.exists():
-        return None
-    try:
-        return load_catalog(path, origin="cache")
-    except CatalogError as exc:
-        _warn(f"the cached catalogue is unreadable and will be replaced: {exc}")
-        return None
-
-
 def run_refresh(args: argparse.Namespace) -> int:
     from modelscout.hub.api import ClientSettings, DiscoverQuery, hub_offline
-    from modelscout.hub.refresh import carry_over, refresh_catalog, save_refreshed
+    from modelscout.hub.refresh import models_to_refresh, refresh_catalog, save_refreshed
 
     if not 1 <= args.limit <= 1000:
         return _usage("--limit must be between 1 and 1000")
@@ -126,9 +113,10 @@ def run_refresh(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    base = load_catalog(Path(explicit)) if explicit else load_catalog(bundled_catalog_path())
-    previous = _previous_cache()
-    models = carry_over(base.models, previous.models if previous else ())
+    notices: list[str] = []
+    models = models_to_refresh(explicit, notices)
+    for notice in notices:
+        _warn(notice)
     discover = (
         DiscoverQuery(
             pipeline_tag=args.pipeline_tag, max_params_b=args.max_params, limit=args.limit

@@ -7,13 +7,15 @@ numbers go in their own fields. A failing entry keeps its previous data and is l
 so a partial refresh never loses anything. Nothing here writes files except `save_refreshed`, which
 replaces the cache atomically.
 
-For the TUI: run `refresh_catalog(models, progress=...)` in a `@work(thread=True)` worker (it blocks),
-then `save_refreshed(result)` when `result.changed`; `catalog_age` words the age for the status bar.
+For the TUI: in a `@work(thread=True)` worker (it blocks), `refresh_catalog(models_to_refresh(),
+progress=...)`, then `save_refreshed(result)` when `result.changed` and reload with `resolve_catalog()`;
+`catalog_age` words the age for the status bar.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -21,9 +23,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from modelscout.catalog import SCHEMA_VERSION, Model, Source, model_to_dict
-from modelscout.catalog.location import cached_catalog_path, write_catalog
-from modelscout.errors import ModelscoutError
+from modelscout.catalog import SCHEMA_VERSION, Model, Source, load_catalog, model_to_dict
+from modelscout.catalog.location import bundled_catalog_path, cached_catalog_path, write_catalog
+from modelscout.errors import CatalogError, ModelscoutError
 from modelscout.hub.api import (
     ApiFailure,
     ClientSettings,
@@ -48,6 +50,7 @@ __all__ = [
     "carry_over",
     "catalog_age",
     "catalog_document",
+    "models_to_refresh",
     "refresh_catalog",
     "refresh_catalog_async",
     "save_refreshed",
@@ -387,6 +390,23 @@ def carry_over(base: Iterable[Model], previous: Iterable[Model]) -> tuple[Model,
         )
     rows.extend(m for m in earlier.values() if not m.curated)
     return tuple(rows)
+
+
+def models_to_refresh(
+    explicit: str | os.PathLike[str] | None = None, notices: list[str] | None = None
+) -> tuple[Model, ...]:
+    """The rows a refresh starts from: the bundled catalogue (or `explicit`) with `carry_over` of the
+    cached one. An unreadable cache is noted in `notices` and replaced by the refresh."""
+    base = load_catalog(Path(explicit) if explicit else bundled_catalog_path())
+    previous: tuple[Model, ...] = ()
+    cached = cached_catalog_path()
+    if cached.exists():
+        try:
+            previous = load_catalog(cached, origin="cache").models
+        except CatalogError as exc:
+            if notices is not None:
+                notices.append(f"the cached catalogue is unreadable and will be replaced: {exc}")
+    return carry_over(base.models, previous)
 
 
 def catalog_document(models: Iterable[Model], refreshed_at: str | None = None) -> dict[str, Any]:

@@ -102,6 +102,8 @@ def _print_hardware(hw: object, summary: str) -> None:
             parts.append(f"compute {gpu.compute_capability}")
         if gpu.bandwidth_bytes_per_s:
             parts.append(f"{gpu.bandwidth_bytes_per_s / 1e9:.0f} GB/s ({gpu.bandwidth_source})")
+        else:
+            parts.append("bandwidth unknown, so no speed estimate (--profile names a card)")
         grid.add_row(f"GPU {gpu.index}", " · ".join(parts))
     if hw.cpu_bandwidth_bytes_per_s:
         grid.add_row("RAM bandwidth", f"{hw.cpu_bandwidth_bytes_per_s / 1e9:.0f} GB/s (estimate)")

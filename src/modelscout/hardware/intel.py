@@ -46,8 +46,8 @@ def probe_intel(sys_root: Path = Path("/sys")) -> GpuProbe:
         )
     if not gpus:
         return GpuProbe(
-            reason="Intel GPU found but its memory is not published (i915 driver or integrated); "
-            "use --vram to plan"
+            reason="Intel GPU without published memory (integrated graphics share RAM; the i915 "
+            "driver does not publish a discrete card's): use --vram to plan for one"
             if unreadable
             else "no Intel GPU in /sys/class/drm"
         )

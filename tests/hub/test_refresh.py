@@ -560,6 +560,8 @@ def test_catalog_age_reads_dates_and_times() -> None:
 
     now = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
     assert catalog_age("2026-11-22", now) == "3 days ago"
+    assert catalog_age("2026-11-25", now) == "today"
+    assert catalog_age("2026-11-24", now) == "1 day ago"
     assert catalog_age("2026-11-25T11:00:00Z", now) == "1 hour ago"
     assert catalog_age("2026-11-25T11:59:30Z", now) == "just now"
     assert catalog_age(None, now) == "unknown"

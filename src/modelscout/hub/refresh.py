@@ -441,7 +441,11 @@ def catalog_age(timestamp: str | None, now: datetime | None = None) -> str:
         return "unknown"
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    seconds = ((now or datetime.now(timezone.utc)) - when).total_seconds()
+    now = now or datetime.now(timezone.utc)
+    if len(timestamp) == 10:  # a bare date says nothing finer than days
+        days = (now.date() - when.date()).days
+        return "today" if days <= 0 else f"{days} day{'s' if days != 1 else ''} ago"
+    seconds = (now - when).total_seconds()
     if seconds < 0:
         return "just now"
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):

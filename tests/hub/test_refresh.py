@@ -619,3 +619,17 @@ def test_unreadable_cache_is_replaced_by_a_refresh(
     assert main(["catalog", "refresh", "--catalog", str(base)]) == 0
     assert "cached catalogue is unreadable and will be replaced" in capsys.readouterr().err
     assert len(load_catalog(cache).models) == len(catalogue_entries())
+
+
+def test_many_failures_with_one_cause_are_said_once(
+    api: HubApiServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = tmp_path / "base.json"
+    repos = [f"demo/Model-{i}" for i in range(6)]
+    write_catalog(base, document(*(entry(id=r, repo_id=r) for r in repos)))
+    for repo in repos[:5]:
+        api.script(f"model:{repo}", "malformed")
+    assert main(["catalog", "refresh", "--catalog", str(base)]) == 1
+    err = capsys.readouterr().err
+    assert "  5 repos (demo/Model-0, demo/Model-1, demo/Model-2, ...): the Hub's answer" in err
+    assert "  demo/Model-5: not on the Hub" in err

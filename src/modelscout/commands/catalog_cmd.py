@@ -168,10 +168,11 @@ def _with_progress(job: Any) -> Any:
 def _print_summary(result: Any, written: Path | None) -> None:
     where = f"; wrote {written}" if written else "; the cache was left as it was"
     print(result.summary() + where)
+    for outcome in result.with_status("missing"):  # each one gone is worth naming
+        print(f"  {outcome.repo_id}: {outcome.message}", file=sys.stderr)
     by_message: dict[str, list[str]] = {}
-    for outcome in result.outcomes:
-        if outcome.status != "refreshed":
-            by_message.setdefault(outcome.message or outcome.status, []).append(outcome.repo_id)
+    for outcome in result.with_status("failed"):
+        by_message.setdefault(outcome.message or "failed", []).append(outcome.repo_id)
     for message, repos in by_message.items():
         # One cause behind many failures (the Hub unreachable) is said once, not once per repo.
         if len(repos) > 3:

@@ -135,17 +135,24 @@ def main() -> int:
         cpu = statistics.median(cpus[name])
         print(f"  {name:26} {rate[name]:8.1f} MB/s  ({median:.2f} s wall, {cpu:.2f} s CPU)")
     theirs = rate["hf download"]
-    quiet = statistics.median(times["modelscout --no-progress"])
-    shown = statistics.median(times["modelscout --progress"])
     print(f"  ratio modelscout / hf download: {rate['modelscout --no-progress'] / theirs:.2f}")
     print(
         f"  ratio modelscout with progress bar / hf download: "
         f"{rate['modelscout --progress'] / theirs:.2f}"
     )
-    cpu_quiet = statistics.median(cpus["modelscout --no-progress"])
-    cpu_shown = statistics.median(cpus["modelscout --progress"])
-    print(f"  progress display cost: {100 * (cpu_shown - cpu_quiet) / cpu_quiet:+.1f} % of the CPU")
-    print(f"                         {100 * (shown - quiet) / quiet:+.1f} % of the wall time")
+
+    # Paired per-run differences: each --progress run against the --no-progress run just before it,
+    # so a burst of load elsewhere on the machine hits both sides of a pair.
+    def paired(samples: dict[str, list[float]]) -> float:
+        pairs = zip(
+            samples["modelscout --no-progress"], samples["modelscout --progress"], strict=True
+        )
+        return statistics.median((shown - quiet) / quiet for quiet, shown in pairs)
+
+    print(
+        f"  progress display cost (median of paired runs): "
+        f"{100 * paired(cpus):+.1f} % CPU, {100 * paired(times):+.1f} % wall time"
+    )
     return 0
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+
 from modelscout.tui.screens.detail import DetailScreen
 from modelscout.tui.screens.help import HelpScreen
 from modelscout.tui.screens.prompt import PromptScreen
@@ -145,7 +149,8 @@ async def test_slash_searches_as_you_type_and_escape_leaves_then_clears() -> Non
         await settle(pilot)
         await press(pilot, "slash")
         assert app.focused is main_screen(app).filter_bar.input
-        await press(pilot, "space", "s", "w")
+        assert main_screen(app).filter_bar.text == "sort:-intelligence "
+        await press(pilot, "s", "w")
         assert ids(app) == ["swarm-106b-a12b", "swarm-30b-a3b"]
         await press(pilot, "a", "r", "m", " ", "3")
         assert ids(app) == ["swarm-30b-a3b"]
@@ -172,7 +177,7 @@ async def test_a_half_typed_query_keeps_the_rows_and_says_what_is_wrong() -> Non
     async with app.run_test() as pilot:
         await settle(pilot)
         tiny = ids(app)
-        await press(pilot, "slash", *["backspace"] * 4)
+        await press(pilot, "slash", *["backspace"] * 5)  # the space / added, then "tiny"
         bar = main_screen(app).filter_bar
         assert bar.text == "tier:"
         assert "nothing after ':'" in bar.error
@@ -198,7 +203,7 @@ async def test_keys_combine_with_each_other_and_with_typed_filters() -> None:
         assert ids(app) == ["open-7b", "quill-14b"]
         await press(pilot, "S")
         assert ids(app) == ["quill-14b", "open-7b"]
-        await press(pilot, "slash", *" quill", "enter")
+        await press(pilot, "slash", *"quill", "enter")
         assert ids(app) == ["quill-14b"]
         assert app.focused is table(app)
 
@@ -326,3 +331,35 @@ async def test_command_palette_offers_the_actions() -> None:
         await press(pilot, "enter")
         assert main_screen(app).filter_bar.text == "tier:large moe sort:-intelligence"
         assert ids(app) == ["giant-671b"]
+
+
+async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import modelscout.tui.screens.main as main_module
+
+    release = threading.Event()
+    ran: list[str] = []
+    real_run_query = main_module.run_query
+
+    def held_run_query(models, query, fit=None):  # type: ignore[no-untyped-def]
+        ran.append(query.to_text())
+        if len(ran) == 2:  # hold the first query after start-up until the keys are in
+            release.wait(timeout=10)
+        return real_run_query(models, query, fit)
+
+    monkeypatch.setattr(main_module, "run_query", held_run_query)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("t")  # starts the held query
+        await pilot.press("t", "m", "s")  # arrive while it runs
+        release.set()
+        await settle(pilot)
+        assert ran == [
+            "sort:-intelligence",
+            "tier:tiny sort:-intelligence",
+            "tier:small moe sort:name",
+        ]
+        assert ids(app) == ["swarm-30b-a3b"]
+        assert main_screen(app).filter_bar.text == "tier:small moe sort:name"

@@ -68,8 +68,11 @@ class FilterBar(Vertical):
         self.set_class(bool(message), "-invalid")
 
     def edit(self) -> None:
-        """Focus the input with the cursor at the end, ready to add words."""
+        """Focus the input with the cursor at the end after a space, ready to type a word."""
         field = self.input
+        if field.value and not field.value.endswith(" "):
+            with field.prevent(Input.Changed):
+                field.value += " "
         field.focus()
         field.cursor_position = len(field.value)
 

@@ -1,0 +1,229 @@
+"""Core benchmark: load, query and sort times, peak RSS and CLI start-up at 1k / 10k / 100k models.
+
+Each measurement runs in a fresh interpreter, so load times include a cold start and peak RSS is the
+process's own. Two engines are measured in the same run on the same files:
+
+- ``modelscout``: `load_catalog` (msgspec for large files) and `run_query` (the per-catalogue index);
+- ``per-call``: the reference path, ``json.loads`` + `parse_catalog` and `run_query_per_call`, which is
+  what every query cost before the index.
+
+A "keystroke" is one query as the TUI issues it while someone types ``instru`` letter by letter,
+toggles the size tier and changes the sort. Figures are medians over --runs runs.
+
+    python bench/bench_core.py                      # 1k, 10k, 100k; 3 runs
+    python bench/bench_core.py --sizes 100000 --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+
+TYPING = ["i", "in", "ins", "inst", "instr", "instru"]
+TIER_TOGGLES = ["tier:tiny", "tier:small", "tier:medium", "tier:large", ""]
+SORT_CHANGES = ["sort:name", "sort:-total", "sort:-intelligence", "sort:ctx", "sort:-downloads"]
+
+
+def keystroke_script() -> list[str]:
+    """Query texts in the order a user produces them: a search typed, tiers cycled, sorts cycled."""
+    script = list(TYPING)
+    script += [f"{tier} instru".strip() for tier in TIER_TOGGLES]
+    script += [f"instru {sort}" for sort in SORT_CHANGES]
+    script += list(TIER_TOGGLES)
+    script += list(SORT_CHANGES)
+    script += [f"{sort} tier:small" for sort in SORT_CHANGES]
+    return script
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    position = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[position]
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM): unlike ru_maxrss it starts afresh at exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- worker: one engine, one catalogue, one fresh process ---------------------------------------
+
+
+def worker(engine: str, path: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    from modelscout.catalog import load_catalog, parse_catalog
+    from modelscout.query import parse_query, run_query, run_query_per_call
+
+    imported = time.perf_counter()
+    if engine == "modelscout":
+        models = load_catalog(path).models
+        query_fn = run_query
+    else:
+        models = parse_catalog(json.loads(path.read_bytes()), str(path))[0]
+        query_fn = run_query_per_call
+    loaded = time.perf_counter()
+
+    keystrokes: list[float] = []
+    rows: list[int] = []
+    for text in keystroke_script():
+        query = parse_query(text)
+        t0 = time.perf_counter()
+        result = query_fn(models, query)
+        keystrokes.append((time.perf_counter() - t0) * 1000)
+        rows.append(len(result))
+
+    # A sort change on the whole catalogue: the first time a key is used, and again later.
+    sort_first: list[float] = []
+    sort_again: list[float] = []
+    for text in ("sort:release", "sort:-likes", "sort:license"):
+        query = parse_query(text)
+        for bucket in (sort_first, sort_again):
+            t0 = time.perf_counter()
+            query_fn(models, query)
+            bucket.append((time.perf_counter() - t0) * 1000)
+    return {
+        "import_s": imported - started,
+        "load_s": loaded - imported,
+        "first_key_ms": keystrokes[0],
+        "keys_ms": keystrokes,
+        "rows": rows,
+        "sort_first_ms": statistics.median(sort_first),
+        "sort_again_ms": statistics.median(sort_again),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+# -- driver ----------------------------------------------------------------------------------------
+
+
+def run_worker(engine: str, path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", engine, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    return json.loads(out.stdout)
+
+
+def cli_seconds(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of one `modelscout ...` process writing to /dev/null."""
+    t0 = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "modelscout", *args], stdout=sink, env=env, cwd=REPO_ROOT
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"modelscout {' '.join(args)} failed ({status})")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def ensure_catalog(size: int, data_dir: Path) -> Path:
+    path = data_dir / f"catalog-{size}.json"
+    if not path.exists():
+        # In a child process: a parent grown by generating 100,000 entries would hand its peak
+        # RSS on to every process it starts (Linux keeps ru_maxrss across fork and exec).
+        generator = [sys.executable, str(BENCH_DIR / "gen_catalog.py"), str(size), "-o", str(path)]
+        subprocess.run(generator, check=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/modelscout-bench"))
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker[0], Path(args.worker[1]))))
+        return 0
+
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "XDG_CACHE_HOME": str(args.data_dir / "xdg-cache")}
+    env.pop("MODELSCOUT_CATALOG", None)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    report: dict[str, Any] = {"runs": args.runs, "cpus": os.cpu_count(), "sizes": {}}
+
+    print(f"modelscout core benchmark: {args.runs} runs, medians; {os.cpu_count()} CPUs")
+    header = (
+        f"{'models':>7} {'engine':<10} {'load s':>7} {'key p50':>8} {'key p95':>8} "
+        f"{'key max':>8} {'sort 1st':>9} {'sort again':>10} {'peak RSS':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for size in sizes:
+        path = ensure_catalog(size, args.data_dir)
+        per_engine: dict[str, Any] = {}
+        for engine in ("modelscout", "per-call"):
+            results = [run_worker(engine, path) for _ in range(args.runs)]
+            p50 = statistics.median(percentile(r["keys_ms"], 0.5) for r in results)
+            p95 = statistics.median(percentile(r["keys_ms"], 0.95) for r in results)
+            worst = statistics.median(max(r["keys_ms"]) for r in results)
+            figures = {
+                "load_s": statistics.median(r["load_s"] for r in results),
+                "key_p50_ms": p50,
+                "key_p95_ms": p95,
+                "key_max_ms": worst,
+                "sort_first_ms": statistics.median(r["sort_first_ms"] for r in results),
+                "sort_again_ms": statistics.median(r["sort_again_ms"] for r in results),
+                "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in results),
+            }
+            if len({tuple(r["rows"]) for r in results}) != 1:
+                raise SystemExit("row counts differ between runs")
+            per_engine[engine] = {**figures, "rows": results[0]["rows"]}
+            print(
+                f"{size:>7} {engine:<10} {figures['load_s']:>7.2f} {p50:>6.1f}ms {p95:>6.1f}ms "
+                f"{worst:>6.1f}ms {figures['sort_first_ms']:>7.1f}ms {figures['sort_again_ms']:>8.1f}ms "
+                f"{figures['peak_rss_mb']:>6.0f} MB"
+            )
+        if per_engine["modelscout"]["rows"] != per_engine["per-call"]["rows"]:
+            raise SystemExit(f"{size}: the two engines disagree on row counts")
+        fast, slow = per_engine["modelscout"], per_engine["per-call"]
+        print(
+            f"{'':>7} {'speed-up':<10} {slow['load_s'] / fast['load_s']:>6.1f}x "
+            f"{slow['key_p50_ms'] / fast['key_p50_ms']:>7.1f}x {slow['key_p95_ms'] / fast['key_p95_ms']:>7.1f}x"
+        )
+        cli = [
+            cli_seconds(["list", "--json", "--catalog", str(path)], env) for _ in range(args.runs)
+        ]
+        per_engine["cli_list_json_s"] = statistics.median(c[0] for c in cli)
+        per_engine["cli_peak_rss_mb"] = statistics.median(c[1] for c in cli)
+        print(
+            f"{'':>7} {'list --json':<10} {per_engine['cli_list_json_s']:>7.2f} s, "
+            f"peak RSS {per_engine['cli_peak_rss_mb']:.0f} MB"
+        )
+        report["sizes"][str(size)] = per_engine
+
+    bundled = [cli_seconds(["list", "--json"], env) for _ in range(max(args.runs, 5))]
+    report["cli_bundled_list_json_s"] = statistics.median(b[0] for b in bundled)
+    print(
+        f"\n`modelscout list --json` on the bundled catalogue: "
+        f"{report['cli_bundled_list_json_s']:.3f} s (median of {len(bundled)})"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,389 @@
+"""TUI benchmark: start to first frame, start to rows on screen, keystroke latency and peak RSS.
+
+Each run is a fresh interpreter driving the app headless with ``App.run_test`` (Textual's own test
+harness: the compositor renders every frame, the output goes nowhere). Two apps are measured in the
+same run on the same catalogue files:
+
+- ``modelscout``: the real app (``ModelscoutApp``: virtualised ``ModelTable``, queries in a worker);
+- ``DataTable``: Textual's stock ``DataTable`` holding the same columns, filtered through the same
+  query engine, re-filtering with ``clear()`` + ``add_rows()`` on the UI thread.
+
+Times:
+
+- *first frame*: process start (taken by the parent just before it starts the child) to the app
+  being ready with its first screen drawn;
+- *rows shown*: process start to the table holding the catalogue and the frame after it drawn;
+- *keystroke*: a key press to the table holding the new result and the app idle again (redrawn).
+  The keys: ``/`` then ``instru`` typed one letter at a time, escape, ``t`` five times (size tier),
+  ``s`` five times (sort column). The baseline takes the same keys through an Input and bindings.
+
+    python bench/bench_tui.py                         # 1k, 10k, 100k; 3 runs
+    python bench/bench_tui.py --sizes 100000 --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+SIZE = (120, 40)
+TYPED = "instru"
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
+
+
+# -- measuring frames ---------------------------------------------------------------------------
+
+
+class FrameClock:
+    """Timestamps every frame the app draws, without Pilot's idle heuristics.
+
+    Pilot.press and Pilot.pause wait until the process *looks* idle (CPU time against wall time),
+    which adds 100 ms or more per key on a busy machine. Instead the bench sends key events itself
+    and wraps ``App._display``, the call that receives each finished compositor update, also
+    turning the update into terminal text as the real driver would.
+    """
+
+    def __init__(self, app: Any, started: float) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.frames: list[float] = []
+        self.wall_offset = started - (time.time() - time.perf_counter())
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            if renderable is not None:
+                if isinstance(renderable, CompositorUpdate):
+                    renderable.render_segments(app.console)
+                self.frames.append(time.perf_counter())
+            original(screen, renderable)
+
+        app._display = display
+
+    def since_start(self, moment: float) -> float:
+        """Seconds from process start (wall clock in the parent) to a perf_counter moment."""
+        return moment - self.wall_offset
+
+    async def frame_after(self, moment: float, timeout: float = 60.0) -> float:
+        """The first frame drawn after `moment`, waiting for it if need be."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            index = bisect.bisect_right(self.frames, moment)
+            if index < len(self.frames):
+                return self.frames[index]
+            if time.perf_counter() > deadline:
+                raise TimeoutError("no frame drawn")
+            await asyncio.sleep(0.0005)
+
+
+async def until(condition: Any, timeout: float = 120.0) -> float:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.0005)
+    return time.perf_counter()
+
+
+def send_key(app: Any, key: str) -> None:
+    """What a terminal keypress becomes: one Key event into the driver's queue."""
+    from textual import events
+
+    chars = {"slash": "/", "escape": None}
+    event = events.Key(key, chars.get(key, key))
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+KEYS = ["slash", *TYPED, "escape", *"ttttt", *"sssss"]
+
+
+# -- the modelscout app ------------------------------------------------------------------------
+
+
+async def drive_modelscout(path: Path, started: float, max_keys: int) -> dict[str, Any]:
+    from modelscout.query import parse_query
+    from modelscout.tui.app import ModelscoutApp
+    from modelscout.tui.settings import Settings
+
+    app = ModelscoutApp(
+        query=parse_query(""),
+        settings=Settings(query="", theme="textual-dark"),
+        catalog_path=str(path),
+        detect_fit=None,
+    )
+    clock = FrameClock(app, started)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: bool(clock.frames))
+        first_frame = clock.since_start(clock.frames[0])
+        table = app.screen.table  # type: ignore[attr-defined]
+        loaded = await until(lambda: bool(table.rows))
+        rows_shown = clock.since_start(await clock.frame_after(loaded))
+        total = len(table.rows)
+
+        latencies: list[tuple[str, float, int]] = []
+        for key in KEYS[:max_keys]:
+            before = table.rows
+            t0 = time.perf_counter()
+            send_key(app, key)
+            if key in ("slash", "escape"):
+                await clock.frame_after(t0)
+                await asyncio.sleep(0.05)
+                continue
+            changed = await until(lambda before=before: table.rows is not before)
+            drawn = await clock.frame_after(changed)
+            latencies.append((key, (drawn - t0) * 1000, len(table.rows), (changed - t0) * 1000))
+            await asyncio.sleep(0.02)  # a person types no faster than this
+        detail = await open_detail(app, clock, pilot)
+    return result(first_frame, rows_shown, total, latencies, detail)
+
+
+async def open_detail(app: Any, clock: FrameClock, pilot: Any) -> float:
+    """Cursor to the last row, then enter: the detail view of a model 100,000 rows down."""
+    send_key(app, "G")
+    await asyncio.sleep(0.1)
+    screens = len(app.screen_stack)
+    t0 = time.perf_counter()
+    send_key(app, "enter")
+    opened = await until(lambda: len(app.screen_stack) > screens)
+    drawn = await clock.frame_after(opened)
+    send_key(app, "escape")
+    await pilot.pause()
+    return (drawn - t0) * 1000
+
+
+# -- the stock DataTable baseline --------------------------------------------------------------
+
+
+def datatable_app(path: Path) -> Any:
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import DataTable, Input
+
+    from modelscout.catalog import load_catalog
+    from modelscout.query import parse_query, run_query
+    from modelscout.tui import query_cycles as qc
+    from modelscout.tui.columns import CATALOGUE_COLUMNS
+
+    class StockTableApp(App[None]):
+        """The same rows in Textual's DataTable: every cell built up front, re-added per query."""
+
+        BINDINGS = [  # noqa: RUF012
+            Binding("slash", "search", "Search"),
+            Binding("escape", "leave", "Back"),
+            Binding("t", "tier", "Tier"),
+            Binding("s", "sort", "Sort"),
+        ]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.query_now = parse_query("")
+            self.models: tuple[Any, ...] = ()
+
+        def compose(self) -> ComposeResult:
+            yield Input(id="q")
+            yield DataTable(id="t", cursor_type="row")
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns(*(c.label for c in CATALOGUE_COLUMNS))
+            table.focus()
+            self.models = load_catalog(path).models
+            self.show()
+
+        def show(self) -> None:
+            rows = run_query(self.models, self.query_now)
+            table = self.query_one(DataTable)
+            table.clear()
+            table.add_rows([tuple(c.cell(m).text for c in CATALOGUE_COLUMNS) for m in rows])
+
+        def on_input_changed(self, event: Input.Changed) -> None:
+            self.query_now = parse_query(event.value)
+            self.show()
+
+        def action_search(self) -> None:
+            self.query_one(Input).focus()
+
+        def action_leave(self) -> None:
+            self.query_one(DataTable).focus()
+
+        def action_tier(self) -> None:
+            self.query_now = qc.cycle_tier(self.query_now)
+            self.show()
+
+        def action_sort(self) -> None:
+            self.query_now = qc.cycle_sort(self.query_now, fit_available=False)
+            self.show()
+
+    return StockTableApp()
+
+
+async def drive_datatable(path: Path, started: float, max_keys: int) -> dict[str, Any]:
+    from textual.widgets import DataTable
+
+    app = datatable_app(path)
+    clock = FrameClock(app, started)
+    shown: list[float] = []
+    show = app.show
+
+    def timed_show() -> None:
+        show()
+        shown.append(time.perf_counter())
+
+    app.show = timed_show
+    async with app.run_test(size=SIZE):
+        table = app.query_one(DataTable)
+        loaded = await until(lambda: bool(shown))
+        # The stock table cannot draw before its rows exist: on_mount builds them all.
+        rows_shown = clock.since_start(await clock.frame_after(loaded))
+        first_frame = clock.since_start(clock.frames[0])
+        total = table.row_count
+        latencies: list[tuple[str, float, int]] = []
+        for key in KEYS[:max_keys]:
+            count = len(shown)
+            t0 = time.perf_counter()
+            send_key(app, key)
+            if key in ("slash", "escape"):
+                await clock.frame_after(t0)
+                await asyncio.sleep(0.05)
+                continue
+            done = await until(lambda count=count: len(shown) > count)
+            drawn = await clock.frame_after(done)
+            latencies.append((key, (drawn - t0) * 1000, table.row_count))
+            await asyncio.sleep(0.02)
+    return result(first_frame, rows_shown, total, latencies, None)
+
+
+def result(
+    first_frame: float,
+    rows_shown: float,
+    total: int,
+    latencies: list[tuple[str, float, int]],
+    detail_ms: float | None,
+) -> dict[str, Any]:
+    return {
+        "first_frame_s": first_frame,
+        "rows_shown_s": rows_shown,
+        "rows": total,
+        "keys": latencies,
+        "detail_ms": detail_ms,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+# -- driver ------------------------------------------------------------------------------------
+
+
+def run_worker(app: str, path: Path, max_keys: int) -> dict[str, Any]:
+    env = {**os.environ, "XDG_CONFIG_HOME": "/tmp/modelscout-bench/xdg-config"}
+    started = time.time()
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", app, str(path), repr(started), str(max_keys)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env=env,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ensure_catalog(size: int, data_dir: Path) -> Path:
+    path = data_dir / f"catalog-{size}.json"
+    if not path.exists():
+        generator = [sys.executable, str(BENCH_DIR / "gen_catalog.py"), str(size), "-o", str(path)]
+        subprocess.run(generator, check=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--baseline-keys",
+        type=int,
+        default=9,
+        help="keys pressed in the DataTable baseline (each costs seconds at 100k)",
+    )
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/modelscout-bench"))
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        app, path, started, max_keys = args.worker
+        drive = drive_modelscout if app == "modelscout" else drive_datatable
+        figures = asyncio.run(drive(Path(path), float(started), int(max_keys)))
+        print(json.dumps(figures))
+        return 0
+
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {"runs": args.runs, "cpus": os.cpu_count(), "sizes": {}}
+    print(f"modelscout TUI benchmark: {args.runs} runs, medians; {os.cpu_count()} CPUs; {SIZE}")
+    header = (
+        f"{'models':>7} {'table':<10} {'1st frame':>9} {'rows shown':>10} {'key p50':>8} "
+        f"{'key p95':>8} {'key max':>8} {'detail':>7} {'peak RSS':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for size in (int(s) for s in args.sizes.split(",")):
+        path = ensure_catalog(size, args.data_dir)
+        per_app: dict[str, Any] = {}
+        for app, keys in (("modelscout", 99), ("DataTable", args.baseline_keys)):
+            runs = [run_worker(app, path, keys) for _ in range(args.runs)]
+            key_times = [[k[1] for k in r["keys"]] for r in runs]
+            figures = {
+                "first_frame_s": statistics.median(r["first_frame_s"] for r in runs),
+                "rows_shown_s": statistics.median(r["rows_shown_s"] for r in runs),
+                "key_p50_ms": statistics.median(percentile(k, 0.5) for k in key_times),
+                "key_p95_ms": statistics.median(percentile(k, 0.95) for k in key_times),
+                "key_max_ms": statistics.median(max(k) for k in key_times),
+                "keys": runs[0]["keys"],
+                "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
+            }
+            details = [r["detail_ms"] for r in runs if r["detail_ms"] is not None]
+            figures["detail_ms"] = statistics.median(details) if details else None
+            per_app[app] = figures
+            detail = f"{figures['detail_ms']:>5.0f}ms" if details else f"{'-':>7}"
+            print(
+                f"{size:>7} {app:<10} {figures['first_frame_s']:>8.2f}s "
+                f"{figures['rows_shown_s']:>9.2f}s {figures['key_p50_ms']:>6.1f}ms "
+                f"{figures['key_p95_ms']:>6.1f}ms {figures['key_max_ms']:>6.1f}ms {detail} "
+                f"{figures['peak_rss_mb']:>6.0f} MB"
+            )
+        ours, stock = per_app["modelscout"], per_app["DataTable"]
+        print(
+            f"{'':>7} {'ratio':<10} {stock['first_frame_s'] / ours['first_frame_s']:>8.1f}x "
+            f"{stock['rows_shown_s'] / ours['rows_shown_s']:>9.1f}x "
+            f"{stock['key_p50_ms'] / ours['key_p50_ms']:>6.1f}x "
+            f"{stock['key_p95_ms'] / ours['key_p95_ms']:>6.1f}x"
+        )
+        report["sizes"][str(size)] = per_app
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -183,22 +183,28 @@ def model_from_dict(entry: object, where: str, notices: list[str] | None = None)
     )
 
 
-def _items(record: Any) -> list[tuple[str, Any]]:
-    return [(f.name, getattr(record, f.name)) for f in fields(record)]
+# Field names, read once: dataclasses.fields() per record cost a third of `list --json` at 100k.
+_MODEL_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Model) if f.name not in _DERIVED)
+_SOURCE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Source))
+_ARCHITECTURE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Architecture))
+
+
+def _source_to_dict(source: Source) -> dict[str, Any]:
+    out = {}
+    for name in _SOURCE_FIELDS:
+        value = getattr(source, name)
+        if value is not None and value != {}:
+            out[name] = value
+    return out
 
 
 def model_to_dict(model: Model, derived: bool = False) -> dict[str, Any]:
     """The JSON form of a record; `derived` adds tier and openness for script consumers."""
-    out: dict[str, Any] = {}
-    for f in fields(model):
-        if f.name in _DERIVED:
-            continue
-        value = getattr(model, f.name)
-        if f.name == "sources":
-            value = [{k: v for k, v in _items(s) if v not in (None, {})} for s in value]
-        elif f.name == "architecture" and value is not None:
-            value = dict(_items(value))
-        out[f.name] = value
+    out: dict[str, Any] = {name: getattr(model, name) for name in _MODEL_FIELDS}
+    out["sources"] = [_source_to_dict(s) for s in model.sources]
+    architecture = model.architecture
+    if architecture is not None:
+        out["architecture"] = {name: getattr(architecture, name) for name in _ARCHITECTURE_FIELDS}
     if derived:
         out["tier"] = model.tier
         out["openness"] = model.openness.value

@@ -102,7 +102,8 @@ def catalogue() -> tuple[Model, ...]:
 
 
 def quick(**overrides: object) -> ClientSettings:
-    base: dict[str, object] = {"timeout_s": 0.2, "max_retries": 2, "sleep": Sleeps()}
+    # A loopback answer takes milliseconds; 5 s leaves room for a loaded test machine.
+    base: dict[str, object] = {"timeout_s": 5.0, "max_retries": 2, "sleep": Sleeps()}
     base.update(overrides)
     return ClientSettings(**base)  # type: ignore[arg-type]
 
@@ -203,7 +204,8 @@ def test_timeout_fails_one_entry_after_retries_and_the_rest_refresh(api: HubApiS
     api.script("model:google/gemma-3-4b-it", "hang", "hang", "hang")
     sleeps = Sleeps()
     try:
-        result = refresh_catalog(catalogue(), settings=quick(sleep=sleeps, max_retries=2))
+        settings = quick(sleep=sleeps, max_retries=2, timeout_s=0.2)
+        result = refresh_catalog(catalogue(), settings=settings)
     finally:
         api.release()
     failed = outcome(result, "google/gemma-3-4b-it")
@@ -633,3 +635,18 @@ def test_many_failures_with_one_cause_are_said_once(
     err = capsys.readouterr().err
     assert "  5 repos (demo/Model-0, demo/Model-1, demo/Model-2, ...): the Hub's answer" in err
     assert "  demo/Model-5: not on the Hub" in err
+
+
+def test_a_hub_that_never_answers_is_given_up_after_one_entry(api: HubApiServer) -> None:
+    for entry_ in catalogue_entries():
+        if entry_["repo_id"]:
+            api.script(f"model:{entry_['repo_id']}", "hang", "hang", "hang")
+    try:
+        settings = quick(concurrency=1, max_retries=2, timeout_s=0.2)
+        result = refresh_catalog(catalogue(), settings=settings)
+    finally:
+        api.release()
+    assert {o.message for o in result.outcomes} == {
+        "timed out after 0.2 s (3 attempts, no answer yet)"
+    }
+    assert len(api.requests) == 3  # as many as one entry may make; the rest were not sent

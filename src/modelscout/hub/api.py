@@ -158,6 +158,9 @@ class HubApiClient:
         self._settings = settings
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._resume_at = 0.0
+        self._answered = False  # has the Hub answered anything at all yet?
+        self._blind_failures = 0  # timeouts and dropped connections before any answer
+        self._unreachable: str | None = None
 
     def _retry_after(self, response: httpx.Response) -> float | None:
         value = response.headers.get("retry-after", "").strip()
@@ -176,12 +179,29 @@ class HubApiClient:
             return None
         return min(max(seconds, 0.0), self._settings.max_retry_after_s)
 
+    def _count_blind_failure(self, problem: str) -> None:
+        """Give up on a Hub that has not answered once in as many tries as one request gets.
+
+        Without this, every entry would wait out its own timeouts and retries: minutes behind a
+        firewall. A Hub that answered once is up; its later failures count per request.
+        """
+        if self._answered:
+            return
+        self._blind_failures += 1
+        if self._blind_failures > self._settings.max_retries:
+            self._unreachable = f"{problem} ({self._blind_failures} attempts, no answer yet)"
+
+    def _check_reachable(self) -> None:
+        if self._unreachable is not None:
+            raise ApiFailure("failed", self._unreachable)
+
     async def get_json(self, path: str, params: list[tuple[str, str]]) -> Any:
         """The decoded answer, or ApiFailure once the retries are spent; never a token in a message."""
         settings = self._settings
         loop = asyncio.get_running_loop()
         attempt = 0
         while True:
+            self._check_reachable()
             attempt += 1
             pause = self._resume_at - loop.time()
             if pause > 0:
@@ -189,12 +209,16 @@ class HubApiClient:
             wait: float | None = None
             try:
                 async with self._slots:
+                    self._check_reachable()
                     response = await self._client.get(path, params=params)
             except httpx.TimeoutException:
                 problem = f"timed out after {settings.timeout_s:g} s"
+                self._count_blind_failure(problem)
             except httpx.TransportError as exc:
                 problem = f"could not reach the Hub ({type(exc).__name__}: {exc})"
+                self._count_blind_failure(problem)
             else:
+                self._answered = True
                 status = response.status_code
                 if status == 200:
                     try:

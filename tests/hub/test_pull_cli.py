@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,14 @@ def start(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll a condition only the client process can make true (it writes to disk, we watch)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came true"
+        time.sleep(0.01)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -209,3 +219,33 @@ def test_local_delete_needs_confirmation_without_a_terminal(
     deleted = modelscout("local", "--delete", "org/tiny", "--yes", env=env)
     assert deleted.returncode == 0 and "freed 1.0 MiB" in deleted.stdout
     assert json.loads(modelscout("local", "--json", env=env).stdout) == []
+
+
+def test_ctrl_c_stops_at_once_keeps_the_data_and_the_next_pull_resumes(
+    hub_server: HubServer, tmp_path: Path
+) -> None:
+    import signal
+
+    repo = hub_server.add_repo("org/tiny", small_model_files())
+    release = hub_server.stall_after("org/tiny", BIG, after_bytes=1024 * 1024)
+    env = subprocess_env(hub_server, tmp_path / "hf")
+    running = start("pull", "org/tiny", env=env)
+    try:
+        hub_server.wait_for(lambda s: s.sent("org/tiny", BIG) >= 1024 * 1024, timeout=60)
+        wait_until(lambda: any(p.stat().st_size for p in (tmp_path / "hf").rglob("*.incomplete")))
+        interrupted_at = time.monotonic()
+        running.send_signal(signal.SIGINT)
+        _, stderr = running.communicate(timeout=30)
+        assert time.monotonic() - interrupted_at < 2.0  # while the connection is still stalled
+    finally:
+        release.set()
+    assert running.returncode == 130
+    assert "Traceback" not in stderr and "run the same pull again to resume" in stderr
+    partial = next((tmp_path / "hf" / "hub").rglob("*.incomplete"))
+    kept = partial.stat().st_size
+    assert kept > 0
+
+    again = modelscout("pull", "org/tiny", "--json", env=env)
+    assert again.returncode == 0, again.stderr
+    assert hub_server.file_requests(repo.files[BIG].etag)[-1].range == f"bytes={kept}-"
+    assert sha256_file(Path(json.loads(again.stdout)["path"]) / BIG) == repo.files[BIG].etag

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,30 @@ async def test_hardware_detection_failure_is_a_notice() -> None:
         assert main_screen(app).header_line.hardware == "hardware not detected"
         assert len(ids(app)) == 12
         assert any("no readable memory" in str(n.message) for n in app._notifications)
+
+
+async def test_a_fits_query_applies_once_hardware_arrives() -> None:
+    release = threading.Event()
+    source = FakeFitSource()
+
+    def slow_detection() -> FakeFitSource:
+        release.wait(timeout=10)
+        return source
+
+    app = make_app(query="fits", detect_fit=slow_detection)
+    async with app.run_test() as pilot:
+        while main_screen(app).catalog is None or not table(app).rows:
+            await pilot.pause()
+        assert len(ids(app)) == 12
+        assert "need detected hardware" in main_screen(app).filter_bar.error
+        release.set()
+        await settle(pilot)
+        assert main_screen(app).filter_bar.error == ""
+        assert "giant-671b" not in ids(app) and len(ids(app)) == 7
+
+
+def test_a_bad_query_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from modelscout.cli import main
+
+    assert main(["--query", "tier:huge"]) == 2
+    assert "unknown tier 'huge'" in capsys.readouterr().err

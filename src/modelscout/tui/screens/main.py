@@ -175,6 +175,7 @@ class MainScreen(Screen[None]):
         self.fit: FitLookup | None = None
         self._generation = 0  # bumped per requested query; results of older ones are dropped
         self._query_running = False
+        self._fit_notice = False  # the filter bar says the fit part of the query is ignored
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
 
     @property
@@ -284,6 +285,9 @@ class MainScreen(Screen[None]):
     def _hardware_ready(self, source: FitSource, fit: FitLookup, summary: str) -> None:
         self.fit_source = source
         self.fit = fit
+        if self._fit_notice:
+            self._fit_notice = False
+            self.filter_bar.set_error(None)
         self.header_line.set_hardware(summary)
         self.table.set_columns((*CATALOGUE_COLUMNS, *fit_columns(fit)))
         self.refresh_bindings()
@@ -335,13 +339,17 @@ class MainScreen(Screen[None]):
         needs_fit = without_fit(self.current_query) != self.current_query
         if self.fit is None and needs_fit and not self._editing:
             self.filter_bar.set_error("fits and sort:best/fit/tps need detected hardware; ignored")
+            self._fit_notice = True
         if not self._query_running:
             self._start_query()
 
     def _start_query(self) -> None:
         query = self.current_query if self.fit is not None else without_fit(self.current_query)
         self._query_running = True
-        self._run_query(self._generation, query, self.fit, self.table.highlighted_model)
+        # Follow the highlighted model to its new place, unless the cursor sits at the top: there
+        # the user is reading from the best row down, and stays on the (new) first row.
+        keep = self.table.highlighted_model if self.table.cursor_row > 0 else None
+        self._run_query(self._generation, query, self.fit, keep)
 
     def watch_current_query(self, query: Query) -> None:
         if not self._editing:

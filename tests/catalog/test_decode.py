@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from bench.gen_catalog import catalog_document
 from modelscout.catalog import load, load_catalog, parse_catalog
-from modelscout.catalog.decode import decode_large
+from modelscout.catalog.decode import decode_large_file
 from modelscout.catalog.load import _FIELDS, SCHEMA_VERSION
 from modelscout.errors import CatalogError
 from tests.catalog.factory import document, entry
@@ -45,7 +46,10 @@ def careful(doc: dict[str, Any]) -> tuple[Any, ...] | None:
 
 
 def fast(doc: dict[str, Any]) -> tuple[Any, ...] | None:
-    return decode_large(json.dumps(doc).encode(), SCHEMA_VERSION)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "catalog.json"
+        path.write_text(json.dumps(doc, indent=1))
+        return decode_large_file(path, SCHEMA_VERSION)
 
 
 def test_generated_catalogue_decodes_to_the_same_records() -> None:

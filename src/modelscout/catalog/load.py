@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from modelscout.catalog.decode import DECODE_LARGE_MIN_BYTES, decode_large
+from modelscout.catalog.decode import DECODE_LARGE_MIN_BYTES, decode_large_file
 from modelscout.catalog.model import Architecture, Model, Source
 from modelscout.errors import CatalogError
 
@@ -243,12 +243,6 @@ def parse_catalog(
 
 def load_catalog(path: Path, origin: str = "file") -> Catalog:
     """Read, decode and validate one catalogue file."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError(f"{path}: catalogue file not found") from None
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read catalogue: {exc.strerror}") from None
     # A Hub-sized catalogue is a million small objects made at once. The cyclic collector would scan
     # them again and again while they are built (half the load time at 100,000 models) and later,
     # in the middle of a keystroke; none of them can form a cycle, so collection pauses while they
@@ -256,7 +250,14 @@ def load_catalog(path: Path, origin: str = "file") -> Catalog:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        decoded = decode_large(raw, SCHEMA_VERSION) if len(raw) >= DECODE_LARGE_MIN_BYTES else None
+        try:
+            large = path.stat().st_size >= DECODE_LARGE_MIN_BYTES
+            decoded = decode_large_file(path, SCHEMA_VERSION) if large else None
+            raw = b"" if decoded is not None else path.read_bytes()
+        except FileNotFoundError:
+            raise CatalogError(f"{path}: catalogue file not found") from None
+        except OSError as exc:
+            raise CatalogError(f"{path}: cannot read catalogue: {exc.strerror}") from None
         if decoded is not None:
             gc.freeze()
             return Catalog(models=decoded[0], path=path, origin=origin, built=decoded[1])

@@ -338,7 +338,7 @@ def test_discovery_adds_uncurated_models_within_the_size_bound(api: HubApiServer
     models = by_id(result.models)
     gpt = models["openai/gpt-oss-20b"]
     assert gpt.curated is False and gpt.intelligence_index is None
-    assert gpt.total_params_b == pytest.approx(21.512) and gpt.moe is True
+    assert gpt.total_params_b == pytest.approx(21.511953984) and gpt.moe is True
     assert gpt.license == "apache-2.0" and gpt.gated is False and gpt.release == "2025-08"
     assert gpt.downloads == 4820113 and gpt.reasoning is None
     assert models["Qwen/Qwen3-30B-A3B"].moe is True
@@ -650,3 +650,31 @@ def test_a_hub_that_never_answers_is_given_up_after_one_entry(api: HubApiServer)
         "timed out after 0.2 s (3 attempts, no answer yet)"
     }
     assert len(api.requests) == 3  # as many as one entry may make; the rest were not sent
+
+
+def test_a_tiny_discovered_model_keeps_its_exact_size_and_reloads(tmp_path: Path) -> None:
+    from modelscout.hub.refresh import discovered_model
+
+    info = {
+        "id": "tiny/Model-135K",
+        "safetensors": {"parameters": {"F32": 135_000}, "total": 135_000},
+        "tags": ["llama"],
+        "pipeline_tag": "text-generation",
+    }
+    found = discovered_model(info, "https://huggingface.co", "2026-11-25T00:00:00Z")
+    assert found is not None and found.total_params_b == pytest.approx(0.000135)
+    assert found.downloads is None and found.license is None  # the Hub did not say
+    path = tmp_path / "c.json"
+    write_catalog(path, catalog_document([found]))
+    assert load_catalog(path).models == (found,)
+
+
+def test_counters_the_hub_leaves_out_keep_their_old_values() -> None:
+    from modelscout.hub.refresh import apply_hub_info
+
+    before = model(downloads=10, likes=2, license="mit")
+    after = apply_hub_info(
+        before, {"id": "demo/Demo-7B"}, None, "https://hf.co", "2026-11-25T00:00:00Z"
+    )
+    assert (after.downloads, after.likes, after.license) == (10, 2, "mit")
+    assert after.refreshed_at == "2026-11-25T00:00:00Z"

@@ -132,6 +132,10 @@ def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _fallback(value: int | None, old: int | None) -> int | None:
+    return old if value is None else value
+
+
 def _params_b(info: dict[str, Any]) -> float | None:
     """The exact parameter count from `safetensors.total`, in billions."""
     safetensors = info.get("safetensors")
@@ -177,8 +181,8 @@ def apply_hub_info(
     sources = tuple(s for s in model.sources if s.kind != "hub")
     return replace(
         model,
-        downloads=_int_or_none(info.get("downloads")),
-        likes=_int_or_none(info.get("likes")),
+        downloads=_fallback(_int_or_none(info.get("downloads")), model.downloads),
+        likes=_fallback(_int_or_none(info.get("likes")), model.likes),
         last_modified=_str_or_none(info.get("lastModified")) or model.last_modified,
         license=license_id or model.license,
         gated=gated if gated is not None else model.gated,
@@ -206,10 +210,10 @@ def discovered_model(info: dict[str, Any], endpoint: str, now: str) -> Model | N
         name=name,
         creator=author,
         repo_id=repo_id,
-        total_params_b=round(params_b, 3),
+        total_params_b=params_b,
         # Active parameters of a mixture of experts are not in the Hub's metadata; the total is an
         # upper bound that keeps memory estimates on the safe side.
-        active_params_b=round(params_b, 3),
+        active_params_b=params_b,
         moe=moe,
         context_tokens=None,
         reasoning=None,

@@ -201,3 +201,19 @@ def test_a_bad_query_option_is_a_usage_error(capsys: pytest.CaptureFixture[str])
 
     assert main(["--query", "tier:huge"]) == 2
     assert "unknown tier 'huge'" in capsys.readouterr().err
+
+
+async def test_an_unexpected_loader_failure_is_shown_not_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import modelscout.tui.screens.main as main_module
+
+    def broken_loader(path: object) -> None:
+        raise NameError("name 'msgspec' is not defined")
+
+    monkeypatch.setattr(main_module, "resolve_catalog", broken_loader)
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert "unexpected NameError while loading" in table(app).empty_message

@@ -219,6 +219,12 @@ class MainScreen(Screen[None]):
         except ModelscoutError as exc:
             self.app.call_from_thread(self._catalog_failed, str(exc))
             return
+        except Exception as exc:  # a loader bug: say so on screen rather than end the app
+            self.log.error("catalogue loading failed", exc)
+            self.app.call_from_thread(
+                self._catalog_failed, f"unexpected {type(exc).__name__} while loading: {exc}"
+            )
+            return
         self.app.call_from_thread(self._catalog_loaded, catalog, source)
 
     @work(thread=True, exclusive=True, group="hardware")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from textual import events
 
 from modelscout.tui.screens.detail import DetailScreen
 from modelscout.tui.screens.help import HelpScreen
@@ -363,3 +364,16 @@ async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
         ]
         assert ids(app) == ["swarm-30b-a3b"]
         assert main_screen(app).filter_bar.text == "tier:small moe sort:name"
+
+
+async def test_keys_typed_right_after_slash_go_into_the_filter_bar() -> None:
+    # All keys queued at once, as a fast typist or a paste delivers them: `q` must not quit and
+    # `t` must not cycle the tier while the focus is moving to the filter bar.
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        for key, character in [("slash", "/"), ("q", "q"), ("w", "w"), ("t", "t"), ("S", "S")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.is_running
+        assert main_screen(app).filter_bar.text == "sort:-intelligence qwtS"

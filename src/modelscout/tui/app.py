@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.widgets import Input
 
 from modelscout.errors import QueryError
 from modelscout.query import Query, parse_query
@@ -62,6 +63,18 @@ class ModelscoutApp(App[None]):
         self.remember(query=self._initial_query.to_text())  # a --query seed becomes the saved one
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=8)
+
+    def on_key(self, event: events.Key) -> None:
+        """Type into the focused input a character that reached the app instead.
+
+        Keys typed fast after `/` are queued to the table before the filter bar takes the focus;
+        they come back here unhandled. Without this, `/q` would quit and `/t` would cycle the tier.
+        """
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            event.prevent_default()  # skips the binding lookup that follows in App._on_key
+            event.stop()
+            focused.insert_text_at_cursor(event.character)
 
     def watch_theme(self, theme: str) -> None:
         self.remember(theme=theme)

@@ -73,7 +73,9 @@ class FilterBar(Vertical):
         if field.value and not field.value.endswith(" "):
             with field.prevent(Input.Changed):
                 field.value += " "
-        field.focus()
+        # Focus now, not after a round trip through the message queue: keys typed right after
+        # `/` are already on their way, and must find the input focused (see ModelscoutApp.on_key).
+        self.screen.set_focus(field)
         field.cursor_position = len(field.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -110,25 +110,56 @@ def list_repo_files(
     failures = 0
     while True:
         try:
-            info = api.model_info(repo_id, revision=revision, files_metadata=True)
+            # An explicit revision ("main") is the form mirrors serve as well as the Hub.
+            info = api.model_info(repo_id, revision=revision or "main", files_metadata=True)
+            files = tuple(
+                RepoFile(
+                    path=sibling.rfilename,
+                    size_bytes=sibling.size,
+                    sha256=sibling.lfs.sha256 if sibling.lfs is not None else None,
+                    blob_id=sibling.blob_id,
+                )
+                for sibling in info.siblings or ()
+            )
+            if any(f.size_bytes is None for f in files):
+                # Some mirrors list names without sizes; their tree listing has them.
+                files = _with_tree_sizes(api, repo_id, info.sha or revision or "main", files)
             break
         except Exception as exc:
             failures += 1
             if not is_transient(exc) or failures > retries:
                 raise explain(exc, repo_id=repo_id, endpoint=endpoint) from None
             time.sleep(backoff_s * 2 ** (failures - 1))
-    files = tuple(
-        RepoFile(
-            path=sibling.rfilename,
-            size_bytes=sibling.size,
-            sha256=sibling.lfs.sha256 if sibling.lfs is not None else None,
-            blob_id=sibling.blob_id,
-        )
-        for sibling in info.siblings or ()
-    )
     return RepoListing(
         repo_id=info.id or repo_id, commit_sha=info.sha, files=files, gated=bool(info.gated)
     )
+
+
+def _with_tree_sizes(
+    api: object, repo_id: str, revision: str, files: tuple[RepoFile, ...]
+) -> tuple[RepoFile, ...]:
+    from huggingface_hub.hf_api import RepoFile as HubRepoFile
+
+    tree = {
+        entry.path: entry
+        for entry in api.list_repo_tree(repo_id, recursive=True, revision=revision)  # type: ignore[attr-defined]
+        if isinstance(entry, HubRepoFile)
+    }
+    out = []
+    for f in files:
+        entry = tree.get(f.path)
+        if f.size_bytes is not None or entry is None:
+            out.append(f)
+            continue
+        out.append(
+            RepoFile(
+                path=f.path,
+                size_bytes=entry.size,
+                sha256=entry.lfs.sha256 if entry.lfs is not None else None,
+                blob_id=entry.blob_id,
+            )
+        )
+    return tuple(out)
 
 
 def quant_of(path: str) -> str | None:

@@ -377,3 +377,34 @@ async def test_keys_typed_right_after_slash_go_into_the_filter_bar() -> None:
         await settle(pilot)
         assert app.is_running
         assert main_screen(app).filter_bar.text == "sort:-intelligence qwtS"
+
+
+async def test_detail_keys_copy_the_url_and_the_run_commands() -> None:
+    app = make_app(query="pico sort:name")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")  # Pico 1.7B: a repo and a GGUF repo
+        assert isinstance(app.screen, DetailScreen)
+        await press(pilot, "y")
+        assert app.clipboard == "https://huggingface.co/acme/Pico-1.7B"
+        await press(pilot, "1")
+        assert 'pipeline("text-generation", model="acme/Pico-1.7B")' in app.clipboard
+        await press(pilot, "3")
+        assert app.clipboard == "ollama run hf.co/acme/Pico-1.7B-GGUF"
+        await press(pilot, "G", "g", "escape")
+        assert not isinstance(app.screen, DetailScreen)
+
+
+async def test_detail_of_a_model_without_a_repo_says_there_is_nothing_to_run() -> None:
+    app = make_app(query="mystery")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        assert screen.snippets == []
+        assert screen.query_one(".detail-none") is not None
+        await press(pilot, "y", "1")
+        messages = [str(n.message) for n in app._notifications]
+        assert "No Hugging Face URL is known for this model yet." in messages
+        assert "There is no snippet 1 for this model." in messages

@@ -469,6 +469,8 @@ def test_cli_offline_exits_1_without_a_request(
     before = old_cache()
     assert main(["catalog", "refresh", "--offline"]) == 1
     assert "offline mode" in capsys.readouterr().err
+    assert main(["catalog", "refresh", "--offline", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["offline"] is True
     assert api.requests == [] and cached_catalog_path().read_bytes() == before
 
 

@@ -112,6 +112,8 @@ def run_refresh(args: argparse.Namespace) -> int:
             f"the {catalog.origin} catalogue stays in use ({_age_text(catalog)})",
             file=sys.stderr,
         )
+        if args.json:
+            print_json({"summary": "offline mode: nothing was refreshed", "offline": True})
         return 1
     notices: list[str] = []
     models = models_to_refresh(explicit, notices)
@@ -196,6 +198,7 @@ def _summary_json(result: Any, written: Path | None) -> dict[str, Any]:
 
     return {
         "summary": result.summary(),
+        "offline": False,
         "refreshed_at": result.refreshed_at,
         "refreshed": [o.repo_id for o in result.with_status("refreshed")],
         "failed": listed("failed"),

@@ -275,10 +275,11 @@ def test_hub_errors_and_drops_while_listing_are_retried(
     hub_server: HubServer, tmp_path: Path
 ) -> None:
     repo = hub_server.add_repo(REPO, small_model_files())
-    hub_server.fail_next("/api/models/org/tiny", status=503, times=2)
+    info = "/api/models/org/tiny/revision/main"
+    hub_server.fail_next(info, status=503, times=2)
     result = job(hub_server, tmp_path, variant="Q4_K_M").run()
     assert result.commit_sha == repo.commit
-    statuses = [r.status for r in hub_server.requests if r.path == "/api/models/org/tiny"]
+    statuses = [r.status for r in hub_server.requests if r.path == info]
     assert statuses == [503, 503, 200]
 
 

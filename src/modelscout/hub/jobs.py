@@ -12,6 +12,15 @@ Usage (from any thread; nothing here touches a UI)::
 `on_update(status)` is called from a download thread (never the caller's) each time a job changes:
 its state, or its progress at most every 0.2 s. A Textual app forwards it with `call_from_thread`.
 Jobs move queued -> running -> done | failed | cancelled; a failed or cancelled job can be retried.
+
+What a UI needs around it, all UI-free:
+
+- the variant menu: `variants.list_repo_files(repo_id)` (blocking: call it in a worker), then
+  `variants.variants_for(listing)`, `variants.default_variant(variants, free)` with
+  `download.free_bytes_at(path)`, and `Variant.fits(free)` for the "fits here" column;
+- quitting: when `queue.active()`, ask first, then `queue.cancel_all()` (partial data is kept);
+- rows already on disk: `local.downloaded_sizes()`; the local view: `local.scan_local()` and,
+  after asking, `local.delete_repo(repo_id)`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from modelscout.errors import DownloadError
 
 LOGIN_HINT = "log in with `hf auth login` or set HF_TOKEN"
 TOKENS_URL = "https://huggingface.co/settings/tokens"
-RESUME_HINT = "the partial download is kept: run the pull again to resume"
+RESUME_HINT = "run the pull again: it resumes from any partial download"
 
 
 def hub_base(endpoint: str | None) -> str:

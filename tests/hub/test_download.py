@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,53 @@ def test_unreachable_hub_says_what_to_check(tmp_path: Path) -> None:
 def test_malformed_repo_id_is_explained(hub_server: HubServer, tmp_path: Path) -> None:
     with pytest.raises(DownloadError, match="not a Hub repo id: write it as org/name"):
         job(hub_server, tmp_path, repo_id="org/na me/x").run()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 4 MiB filesystem (tmpfs), where the machine lets us mount one."""
+    import subprocess
+
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_disk_filling_up_mid_download_is_explained_and_resumable(
+    hub_server: HubServer, tmp_path: Path, small_disk: Path
+) -> None:
+    repo = hub_server.add_repo(REPO, {BIG: model_bytes(3 * MIB, "d")})
+    release = hub_server.stall_after(REPO, BIG, after_bytes=MIB)
+    got_data = threading.Event()
+    running = job(
+        hub_server,
+        tmp_path,
+        local_dir=small_disk,
+        on_progress=lambda p: got_data.set() if p.bytes_done >= MIB else None,
+    )
+    outcome: list[BaseException] = []
+    worker = threading.Thread(target=lambda: _capture(running.run, outcome))
+    worker.start()
+    assert got_data.wait(20)
+    filler = small_disk / "other-program-output.bin"
+    filler.write_bytes(b"\0" * (int(2.5 * MIB)))  # someone else takes most of the space
+    release.set()
+    worker.join(20)
+    assert len(outcome) == 1 and isinstance(outcome[0], DownloadError)
+    assert "disk filled up" in str(outcome[0]) and "resumes" in str(outcome[0])
+    assert not (small_disk / BIG).exists()  # nothing under the real name
+
+    filler.unlink()
+    result = job(hub_server, tmp_path, local_dir=small_disk).run()
+    assert sha256_file(result.path / BIG) == repo.files[BIG].etag
+    assert hub_server.file_requests(repo.files[BIG].etag)[-1].range is not None

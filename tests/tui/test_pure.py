@@ -13,7 +13,7 @@ from modelscout.catalog.load import Catalog
 from modelscout.query import parse_query
 from modelscout.tui import query_cycles as qc
 from modelscout.tui.columns import CATALOGUE_COLUMNS, GAP, active_cell, layout, openness_cell
-from modelscout.tui.screens.main import describe_catalog, parse_size_b, parse_tokens
+from modelscout.tui.rows import describe_catalog, parse_size_b, parse_tokens
 from modelscout.tui.settings import Settings, load_settings, save_settings
 from modelscout.tui.snippets import run_snippets
 from modelscout.tui.widgets.model_table import fit_cell

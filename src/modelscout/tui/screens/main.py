@@ -7,11 +7,8 @@ a slow, stale result never overwrites a newer one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import suppress
-from datetime import date
-from itertools import compress, count, repeat
-from operator import is_
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -26,10 +23,17 @@ from modelscout.catalog.load import Catalog
 from modelscout.catalog.location import resolve_catalog
 from modelscout.catalog.model import Model
 from modelscout.errors import ModelscoutError, QueryError
-from modelscout.query import FIT_SORT_KEYS, FitLookup, Query, run_query
+from modelscout.query import FitLookup, Query, run_query
 from modelscout.tui import query_cycles as qc
 from modelscout.tui.columns import CATALOGUE_COLUMNS, fit_columns
 from modelscout.tui.fit_source import FitSource
+from modelscout.tui.rows import (
+    describe_catalog,
+    index_of,
+    parse_size_b,
+    parse_tokens,
+    without_fit,
+)
 from modelscout.tui.screens.detail import DetailScreen
 from modelscout.tui.screens.prompt import PromptScreen
 from modelscout.tui.widgets.filter_bar import FilterBar
@@ -38,69 +42,6 @@ from modelscout.tui.widgets.model_table import ModelTable
 
 if TYPE_CHECKING:
     from modelscout.tui.app import ModelscoutApp
-
-
-def describe_catalog(catalog: Catalog) -> str:
-    """'bundled, built 2026-11-25' / 'cached 2026-11-20' / 'mine.json, built …': where rows come from.
-
-    Reads the file's modification time for a cache without a build date: call it off the UI thread.
-    """
-    built = f", built {catalog.built}" if catalog.built else ""
-    if catalog.origin == "cache":
-        when = catalog.built
-        if when is None and catalog.path is not None:
-            try:
-                when = date.fromtimestamp(catalog.path.stat().st_mtime).isoformat()
-            except OSError:
-                when = None
-        return f"cached {when or 'on an unknown date'}"
-    if catalog.origin == "bundled":
-        return f"bundled{built}"
-    name = catalog.path.name if catalog.path is not None else "catalogue file"
-    return f"{name}{built}"
-
-
-def index_of(rows: Sequence[Model], model: Model | None) -> int:
-    """Where `model` is in `rows`, else 0. By identity, at C speed: `list.index` would call the
-    dataclass `__eq__` (a tuple of every field) on each row."""
-    if model is None:
-        return 0
-    return next(compress(count(), map(is_, rows, repeat(model))), 0)
-
-
-def without_fit(query: Query) -> Query:
-    """The query minus what needs hardware, for the moments before (or without) detection."""
-    return query.with_(fits=False, sort=tuple(s for s in query.sort if s.key not in FIT_SORT_KEYS))
-
-
-def parse_size_b(text: str) -> float:
-    """'4', '4b', '4.5B', '500m' -> billions of parameters; raises ValueError otherwise."""
-    cleaned = text.strip().lower()
-    scale = 1.0
-    if cleaned.endswith("b"):
-        cleaned = cleaned[:-1]
-    elif cleaned.endswith("m"):
-        cleaned, scale = cleaned[:-1], 1e-3
-    value = float(cleaned) * scale
-    if not value > 0:
-        raise ValueError(text)
-    return value
-
-
-def parse_tokens(text: str) -> int:
-    """'8192', '32k', '1m' -> tokens, 'max' -> 0 (each model's own maximum); else ValueError."""
-    cleaned = text.strip().lower()
-    if cleaned == "max":
-        return 0
-    scale = 1
-    if cleaned.endswith("k"):
-        cleaned, scale = cleaned[:-1], 1024
-    elif cleaned.endswith("m"):
-        cleaned, scale = cleaned[:-1], 1024 * 1024
-    value = int(float(cleaned) * scale)
-    if value <= 0:
-        raise ValueError(text)
-    return value
 
 
 class MainScreen(Screen[None]):

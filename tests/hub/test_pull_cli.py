@@ -249,3 +249,40 @@ def test_ctrl_c_stops_at_once_keeps_the_data_and_the_next_pull_resumes(
     assert again.returncode == 0, again.stderr
     assert hub_server.file_requests(repo.files[BIG].etag)[-1].range == f"bytes={kept}-"
     assert sha256_file(Path(json.loads(again.stdout)["path"]) / BIG) == repo.files[BIG].etag
+
+
+def test_huggingface_hub_reuses_what_modelscout_pulled(
+    hub_server: HubServer, tmp_path: Path
+) -> None:
+    """The cache layout is huggingface_hub's own: offline loads find the files, and `hf download`
+    of the same files downloads nothing again."""
+    repo = hub_server.add_repo("org/tiny", small_model_files())
+    env = subprocess_env(hub_server, tmp_path / "hf")
+    pulled = json.loads(modelscout("pull", "org/tiny", "--json", env=env).stdout)
+    script = (
+        "import sys; from huggingface_hub import hf_hub_download as get; "
+        "print('\\n'.join(get('org/tiny', name) for name in sys.argv[1:]))"
+    )
+    offline = subprocess.run(
+        [sys.executable, "-c", script, *pulled["files"]],
+        env={**env, "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert offline.returncode == 0, offline.stderr
+    assert offline.stdout.split() == [str(Path(pulled["path"]) / f) for f in pulled["files"]]
+
+    gets_before = len([r for r in hub_server.requests if r.method == "GET" and r.server == "cdn"])
+    hf = Path(sys.executable).parent / "hf"
+    again = subprocess.run(
+        [str(hf), "download", "org/tiny", *pulled["files"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert repo.commit in again.stdout
+    gets_after = len([r for r in hub_server.requests if r.method == "GET" and r.server == "cdn"])
+    assert gets_after == gets_before

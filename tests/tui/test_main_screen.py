@@ -355,8 +355,15 @@ async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
         await settle(pilot)
         await pilot.press("t")  # starts the held query
         await pilot.press("t", "m", "s")  # arrive while it runs
+        header = main_screen(app).header_line
+        for _ in range(200):  # a slow query is marked in the header
+            if header.has_class("-busy"):
+                break
+            await pilot.pause(0.01)
+        assert header.has_class("-busy")
         release.set()
         await settle(pilot)
+        assert not header.has_class("-busy")
         assert ran == [
             "sort:-intelligence",
             "tier:tiny sort:-intelligence",

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from modelscout import format as fmt
@@ -42,6 +43,10 @@ from modelscout.tui.widgets.model_table import ModelTable
 
 if TYPE_CHECKING:
     from modelscout.tui.app import ModelscoutApp
+
+# A query that takes longer than this gets a "filtering…" mark in the header (quick ones would
+# only make it flicker).
+BUSY_AFTER_S = 0.15
 
 
 class MainScreen(Screen[None]):
@@ -117,6 +122,7 @@ class MainScreen(Screen[None]):
         self._generation = 0  # bumped per requested query; results of older ones are dropped
         self._query_running = False
         self._fit_notice = False  # the filter bar says the fit part of the query is ignored
+        self._busy_timer: Timer | None = None
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
 
     @property
@@ -256,6 +262,10 @@ class MainScreen(Screen[None]):
         if generation != self._generation:
             self._start_query()  # keys arrived meanwhile: run only the newest query
             return
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        self.header_line.set_busy(False)
         if error is not None or rows is None or self.catalog is None:
             self.filter_bar.set_error(error)
             return
@@ -293,6 +303,8 @@ class MainScreen(Screen[None]):
     def _start_query(self) -> None:
         query = self.current_query if self.fit is not None else without_fit(self.current_query)
         self._query_running = True
+        if self._busy_timer is None:
+            self._busy_timer = self.set_timer(BUSY_AFTER_S, lambda: self.header_line.set_busy(True))
         # Follow the highlighted model to its new place, unless the cursor sits at the top: there
         # the user is reading from the best row down, and stays on the (new) first row.
         keep = self.table.highlighted_model if self.table.cursor_row > 0 else None

@@ -12,6 +12,7 @@ class HeaderLine(Horizontal):
         yield Label("modelscout", id="header-title")
         yield Label("loading catalogue…", id="header-source", markup=False)
         yield Label("", id="header-hardware", markup=False)
+        yield Label("filtering…", id="header-busy")
         yield Label("", id="header-counts")
 
     def set_source(self, text: str) -> None:
@@ -19,6 +20,10 @@ class HeaderLine(Horizontal):
 
     def set_hardware(self, text: str) -> None:
         self.query_one("#header-hardware", Label).update(text)
+
+    def set_busy(self, busy: bool) -> None:
+        """Say a query is still running (shown only for slow ones: the screen delays the call)."""
+        self.set_class(busy, "-busy")
 
     def set_counts(self, shown: int, total: int) -> None:
         self.query_one("#header-counts", Label).update(f"{shown:,} / {total:,} models")

@@ -415,3 +415,16 @@ async def test_detail_of_a_model_without_a_repo_says_there_is_nothing_to_run() -
         messages = [str(n.message) for n in app._notifications]
         assert "No Hugging Face URL is known for this model yet." in messages
         assert "There is no snippet 1 for this model." in messages
+
+
+async def test_clicking_a_header_sorts_by_it_and_again_reverses() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#models", offset=(2, 0))  # "Model"
+        await settle(pilot)
+        assert main_screen(app).filter_bar.text == "sort:name"
+        await pilot.click("#models", offset=(2, 0))
+        await settle(pilot)
+        assert main_screen(app).filter_bar.text == "sort:-name"
+        assert ids(app)[0] == "vault-12b"

@@ -69,7 +69,10 @@ def query_commands(
             f"Reasoning: {label}", "reasoning filter", step(lambda q, v=value: q.with_(reasoning=v))
         )
     for key in qc.sort_cycle(fit):
-        yield Command(f"Sort by {key}", "sort column", step(lambda q, k=key: qc.sort_by(q, k)))
+        order = "highest first" if key in qc.DESCENDING_FIRST else "lowest or A to Z first"
+        if key == "best":
+            order = "what runs here first, most capable first"
+        yield Command(f"Sort by {key}", order, step(lambda q, k=key: qc.sort_by(q, k)))
     yield Command("Clear all filters", "keeps the sort", step(qc.clear_filters))
 
 

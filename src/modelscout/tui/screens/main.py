@@ -329,6 +329,14 @@ class MainScreen(Screen[None]):
     def on_filter_bar_left(self, event: FilterBar.Left) -> None:
         self.table.focus()
 
+    def on_model_table_header_clicked(self, event: ModelTable.HeaderClicked) -> None:
+        """Sort by the clicked column; a second click on it reverses the order."""
+        current = self.current_query.sort[0] if self.current_query.sort else None
+        if current is not None and current.key == event.sort_key:
+            self.update_query(qc.reverse_sort)
+        else:
+            self.update_query(lambda q: qc.sort_by(q, event.sort_key))
+
     def on_model_table_selected(self, event: ModelTable.Selected) -> None:
         self.open_details(event.model)
 

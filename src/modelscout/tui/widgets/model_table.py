@@ -14,7 +14,7 @@ API (what screens and benchmarks use):
 - ``empty_message``: the text shown when there are no rows.
 - ``rows``, ``cursor_row``, ``highlighted_model``, ``move_cursor(index)``.
 - Messages: ``ModelTable.Highlighted`` when the cursor lands on another model, ``ModelTable.Selected``
-  on enter or a click on the highlighted row.
+  on enter or a click on the highlighted row, ``ModelTable.HeaderClicked`` with a column's sort key.
 
 Line 0 of the widget is the header and never scrolls; row ``i`` is drawn on line ``i - scroll_y + 1``.
 """
@@ -100,6 +100,18 @@ class ModelTable(ScrollView, can_focus=True):
             super().__init__()
             self.table = table
             self.model = model
+
+        @property
+        def control(self) -> ModelTable:
+            return self.table
+
+    class HeaderClicked(Message):
+        """A column header was clicked: the screen sorts by `sort_key`."""
+
+        def __init__(self, table: ModelTable, sort_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.sort_key = sort_key
 
         @property
         def control(self) -> ModelTable:
@@ -210,7 +222,12 @@ class ModelTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None or offset.y == 0:
+        if offset is None:
+            return
+        if offset.y == 0:
+            key = self.column_at(offset.x)
+            if key is not None:
+                self.post_message(self.HeaderClicked(self, key))
             return
         index = self.scroll_offset.y + offset.y - 1
         if index >= len(self._rows):
@@ -219,6 +236,15 @@ class ModelTable(ScrollView, can_focus=True):
             self.action_select()
         else:
             self.move_cursor(index)
+
+    def column_at(self, x: int) -> str | None:
+        """The sort key of the column drawn at cell `x`, if it has one."""
+        start = 0
+        for column, width in self._layout:
+            if start <= x < start + width:
+                return column.sort_key
+            start += width + GAP
+        return None
 
     # -- scrolling ---------------------------------------------------------------------------
 

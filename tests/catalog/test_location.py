@@ -27,10 +27,23 @@ def test_bundled_catalogue_is_used_when_there_is_no_cache() -> None:
 
 
 def test_valid_cache_wins_over_the_bundled_catalogue() -> None:
-    write_catalog(cached_catalog_path(), document(entry(id="from-cache")))
+    doc = document(entry(id="from-cache"))
+    doc["built"] = "2999-01-01"
+    write_catalog(cached_catalog_path(), doc)
     catalog = resolve_catalog()
     assert catalog.origin == "cache"
     assert [m.id for m in catalog.models] == ["from-cache"]
+    assert catalog.warnings == ()
+
+
+def test_cache_older_than_the_bundled_catalogue_gives_way_with_a_notice() -> None:
+    doc = document(entry(id="from-cache"))
+    doc["built"] = "2000-01-01"
+    write_catalog(cached_catalog_path(), doc)
+    catalog = resolve_catalog()
+    assert catalog.origin == "bundled"
+    assert len(catalog.models) > 80
+    assert len(catalog.warnings) == 1 and "catalog refresh" in catalog.warnings[0]
 
 
 @pytest.mark.parametrize(

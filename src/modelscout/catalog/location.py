@@ -53,21 +53,31 @@ def resolve_catalog(explicit: str | os.PathLike[str] | None = None) -> Catalog:
     if chosen is not None:
         return load_catalog(Path(chosen), origin="file")
     cached = cached_catalog_path()
-    fallback_notice: str | None = None
+    notice: str | None = None
+    bundled: Catalog | None = None
     if cached.exists():
         try:
-            return load_catalog(cached, origin="cache")
+            cache = load_catalog(cached, origin="cache")
         except CatalogError as exc:
-            fallback_notice = f"cached catalogue ignored, using the bundled one: {exc}"
-    catalog = load_catalog(bundled_catalog_path(), origin="bundled")
-    if fallback_notice is None:
+            notice = f"cached catalogue ignored, using the bundled one: {exc}"
+        else:
+            bundled = load_catalog(bundled_catalog_path(), origin="bundled")
+            # A newer modelscout ships newer curated facts than an old refresh holds.
+            if not (cache.built and bundled.built and cache.built < bundled.built):
+                return cache
+            notice = (
+                f"the bundled catalogue ({bundled.built}) is newer than the cached one "
+                f"({cache.built}); using the bundled one until `modelscout catalog refresh`"
+            )
+    catalog = bundled or load_catalog(bundled_catalog_path(), origin="bundled")
+    if notice is None:
         return catalog
     return Catalog(
         models=catalog.models,
         path=catalog.path,
         origin=catalog.origin,
         built=catalog.built,
-        warnings=(*catalog.warnings, fallback_notice),
+        warnings=(*catalog.warnings, notice),
     )
 
 

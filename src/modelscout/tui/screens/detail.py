@@ -91,27 +91,33 @@ def fields_table(model: Model) -> Table:
     return table
 
 
-def sources_text(model: Model) -> Text:
-    text = Text()
+def sources_table(model: Model) -> Table:
+    """Numbered sources, each with what it states; long lines wrap under their own text."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
     for number, source in enumerate(model.sources, 1):
         detail = f" — {source.detail}" if source.detail else ""
-        text.append(f"[{number}] ", style="bold")
-        text.append(f"{source.kind}: {source.ref}{detail}\n")
+        text = Text(f"{source.kind}: {source.ref}{detail}")
         if source.says:
             says = ", ".join(f"{key}={value}" for key, value in source.says.items())
-            text.append(f"    says {says}\n", style="dim")
-    return text
+            text.append(f"\nsays {says}", style="dim")
+        table.add_row(f"[{number}]", text)
+    return table
 
 
-def twins_text(twins: Sequence[Model]) -> Text:
+def twins_table(twins: Sequence[Model]) -> Table | Text:
     if not twins:
         return Text("none in the catalogue", style="dim")
-    text = Text()
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1, style="dim")
     for twin in twins:
         kind = "reasoning" if twin.reasoning else "non-reasoning"
-        text.append(f"{twin.name}", style="bold")
-        text.append(f"  {twin.id} · {kind} · intelligence {fmt.number(twin.intelligence_index)}\n")
-    return text
+        table.add_row(
+            twin.name, f"{twin.id} · {kind} · intelligence {fmt.number(twin.intelligence_index)}"
+        )
+    return table
 
 
 def fit_renderable(model: Model, fit: FitLookup) -> Group | Text:
@@ -196,7 +202,7 @@ class DetailScreen(Screen[None]):
                 yield Label("On this machine", classes="detail-heading")
                 yield Static(fit_renderable(model, self.fit), id="detail-fit")
             yield Label("Twins (same weights)", classes="detail-heading")
-            yield Static(twins_text(self.twins), id="detail-twins")
+            yield Static(twins_table(self.twins), id="detail-twins")
             yield Label("Run it", classes="detail-heading")
             if self.snippets:
                 for number, snippet in enumerate(self.snippets, 1):
@@ -208,7 +214,7 @@ class DetailScreen(Screen[None]):
                     markup=False,
                 )
             yield Label("Sources", classes="detail-heading")
-            yield Static(sources_text(model), id="detail-sources")
+            yield Static(sources_table(model), id="detail-sources")
         yield Footer()
 
     def action_back(self) -> None:

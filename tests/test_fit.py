@@ -266,3 +266,16 @@ def test_quick_verdict_agrees_with_the_full_table(hw: Hardware) -> None:
         for m in resolve_catalog(None).models:
             table = full.model_fit(m)
             assert fit.quick(m) == (table.verdict, table.est_tps), m.id
+
+
+def test_a_model_without_downloadable_weights_never_fits() -> None:
+    closed = model(
+        id="closed", weights_available=False, repo_id=None, total_params_b=1.0, active_params_b=1.0
+    )
+    fit = FitContext(machine(vram_gib=80))
+    assert fit.fits(closed) is False
+    assert fit.model_fit(closed).verdict is Verdict.UNAVAILABLE
+    assert fit.model_fit(closed).best is None
+    assert fit.quick(closed) == (Verdict.UNAVAILABLE, None)
+    assert any("not available" in note for note in fit.model_fit(closed).notes)
+    assert [m.id for m in run_query([closed], parse_query("fits"), fit)] == []

@@ -99,6 +99,7 @@ class Verdict(Enum):
     OFFLOAD = 1
     CPU = 2
     NO = 3
+    UNAVAILABLE = 4  # the weights cannot be downloaded, so it runs nowhere
 
     @property
     def label(self) -> str:
@@ -114,12 +115,14 @@ VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.OFFLOAD: "fits with CPU offload",
     Verdict.CPU: "fits in RAM on the CPU",
     Verdict.NO: "does not fit",
+    Verdict.UNAVAILABLE: "weights not available",
 }
 VERDICT_SHORT: dict[Verdict, str] = {
     Verdict.GPU: "GPU",
     Verdict.OFFLOAD: "GPU+CPU",
     Verdict.CPU: "CPU",
     Verdict.NO: "no",
+    Verdict.UNAVAILABLE: "n/a",
 }
 
 
@@ -302,6 +305,9 @@ def fit_model(
         best_rank = min(r.verdict.value for r in runnable)
         best = next(r for r in rows if r.verdict.value == best_rank)  # rows: highest bits first
     notes: list[str] = []
+    if not model.weights_available:
+        notes.append("the weights are not available to download, so it cannot run here")
+        best = None
     if model.moe:
         notes.append(
             f"mixture of experts: all {model.total_params_b:g}B parameters must be resident, "
@@ -322,10 +328,14 @@ def fit_model(
         kv_approximate=approximate,
         rows=rows,
         best=best,
-        verdict=best.verdict if best else Verdict.NO,
+        verdict=best.verdict if best else _no_verdict(model),
         est_tps=best.est_tps if best else None,
         notes=tuple(notes),
     )
+
+
+def _no_verdict(model: Model) -> Verdict:
+    return Verdict.NO if model.weights_available else Verdict.UNAVAILABLE
 
 
 class FitContext:
@@ -371,7 +381,9 @@ class FitContext:
             kv = kv_bytes_per_token(model)[0] * context
             weights_of = lambda q: weights_bytes(model.total_params_b, q.bits_per_weight)  # noqa: E731
             best_verdict = placement(weights_of(quants[-1]), kv, capacity)[0]
-            if best_verdict is Verdict.NO:
+            if not model.weights_available:
+                found = (Verdict.UNAVAILABLE, None)
+            elif best_verdict is Verdict.NO:
                 found = (Verdict.NO, None)
             else:
                 for quant in quants:
@@ -387,7 +399,7 @@ class FitContext:
         return found  # type: ignore[return-value]
 
     def fits(self, model: Model) -> bool:
-        return self.quick(model)[0] is not Verdict.NO
+        return self.quick(model)[0].value < Verdict.NO.value
 
     def est_tps(self, model: Model) -> float | None:
         return self.quick(model)[1]

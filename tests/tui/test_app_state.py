@@ -217,3 +217,18 @@ async def test_an_unexpected_loader_failure_is_shown_not_raised(
         await settle(pilot)
         assert app.is_running
         assert "unexpected NameError while loading" in table(app).empty_message
+
+
+def test_run_app_passes_the_catalogue_query_and_settings_path(
+    monkeypatch: pytest.MonkeyPatch, isolated_user_dirs: Path
+) -> None:
+    from modelscout.tui import app as app_module
+
+    opened: list[app_module.ModelscoutApp] = []
+    monkeypatch.setattr(app_module.ModelscoutApp, "run", lambda self: opened.append(self))
+    args = argparse.Namespace(catalog="elsewhere.json", query="tier:tiny sort:name")
+    assert app_module.run_app(args) == 0
+    (app,) = opened
+    assert app.catalog_path == "elsewhere.json"
+    assert app._initial_query.to_text() == "tier:tiny sort:name"
+    assert app.settings_file == isolated_user_dirs / "config" / "modelscout" / "tui.json"

@@ -106,3 +106,20 @@ async def test_click_moves_the_cursor_then_selects() -> None:
         assert widget.cursor_row == 3
         await pilot.click(ModelTable, offset=(3, 4))
         assert app.selected == ["m000003"]
+
+
+async def test_the_cursor_is_dimmer_when_the_table_is_not_focused() -> None:
+    from modelscout.tui.screens.main import MainScreen
+    from tests.tui.helpers import make_app, settle
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        focused = screen.table._style("", True)
+        await pilot.press("slash")
+        await settle(pilot)
+        blurred = screen.table._style("", True)
+        assert focused.bgcolor != blurred.bgcolor
+        assert focused.bold and not blurred.bold

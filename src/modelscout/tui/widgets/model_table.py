@@ -289,7 +289,11 @@ class ModelTable(ScrollView, can_focus=True):
             if role:
                 style += self.get_component_rich_style(f"model-table--{role}", partial=True)
             if cursor:
-                style += self.get_component_rich_style("model-table--cursor", partial=True)
+                # The full style, not the partial one: a translucent cursor colour is only right
+                # once blended with the background. Only its background and weight are taken, so
+                # the cell keeps its own colour.
+                full = self.get_component_rich_style("model-table--cursor")
+                style += Style(bgcolor=full.bgcolor, bold=full.bold)
             self._styles[key] = style
         return style
 

@@ -10,7 +10,8 @@ API (what screens and benchmarks use):
 - ``ModelTable(columns)``: the columns to show, as `modelscout.tui.columns.Column` data.
 - ``set_rows(rows, cursor=0)``: swap in the rows of a new query result. ``rows`` is any sequence of
   `Model` (the result list is kept, not copied); the cost is independent of its length.
-- ``set_columns(columns)``, ``set_sort(key)``: change what is shown, and which header has the arrow.
+- ``set_columns(columns)``, ``set_sort(key)``: change what is shown, and which header has the arrow;
+  ``refresh_rows()`` after cell contents changed outside the rows (download progress).
 - ``empty_message``: the text shown when there are no rows.
 - ``rows``, ``cursor_row``, ``highlighted_model``, ``move_cursor(index)``.
 - Messages: ``ModelTable.Highlighted`` when the cursor lands on another model, ``ModelTable.Selected``
@@ -174,6 +175,11 @@ class ModelTable(ScrollView, can_focus=True):
     def set_columns(self, columns: Sequence[Column]) -> None:
         self._columns = tuple(columns)
         self._invalidate()
+
+    def refresh_rows(self) -> None:
+        """Redraw every row: a cell's content changed outside the rows (a download's progress)."""
+        self._generation += 1
+        self.refresh()
 
     def set_sort(self, sort: SortKey | None) -> None:
         if sort != self._sort:

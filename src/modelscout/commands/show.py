@@ -61,32 +61,14 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
     from rich.table import Table
 
     from modelscout import format as fmt
+    from modelscout.describe import field_rows
 
     console = Console()
     console.print(f"[bold]{model.name}[/bold]  [dim]{model.creator} · {model.id}[/dim]")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column()
-    active = fmt.params(model.active_params_b)
-    rows = [
-        ("repo", model.repo_id or "unknown (cannot be pulled)"),
-        ("hub url", model.hub_url or fmt.DASH),
-        ("tier", model.tier),
-        ("parameters", f"{fmt.params(model.total_params_b)} total, {active} active"),
-        ("architecture", "mixture of experts" if model.moe else "dense"),
-        ("context", fmt.tokens(model.context_tokens)),
-        ("reasoning", fmt.yes_no(model.reasoning)),
-        ("modality", model.modality),
-        ("intelligence index", fmt.number(model.intelligence_index)),
-        ("price / 1M tokens", fmt.price(model.price_usd_per_mtok)),
-        ("speed (tokens/s)", fmt.number(model.speed_tps)),
-        ("weights", "available" if model.weights_available else "not available"),
-        ("licence", model.license or "unknown"),
-        ("openness", model.openness.label),
-        ("gated", fmt.yes_no(model.gated)),
-        ("released", model.release or fmt.DASH),
-        ("twins", ", ".join(m.id for m in siblings) or fmt.DASH),
-    ]
+    rows = [*field_rows(model), ("twins", ", ".join(m.id for m in siblings) or fmt.DASH)]
     for key, value in rows:
         grid.add_row(key, value)
     console.print(grid)

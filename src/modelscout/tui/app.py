@@ -20,7 +20,9 @@ from textual.widgets import Input
 from modelscout.errors import QueryError
 from modelscout.query import Query, parse_query
 from modelscout.tui.commands import ModelscoutCommands
+from modelscout.tui.downloads import DOWNLOAD_BINDINGS, Downloads, JobUpdated
 from modelscout.tui.fit_source import FitSource, detect_fit_source
+from modelscout.tui.screens.confirm import ConfirmScreen
 from modelscout.tui.screens.help import HelpScreen, binding_rows
 from modelscout.tui.screens.main import MainScreen
 from modelscout.tui.settings import Settings, load_settings, save_settings, settings_path
@@ -55,6 +57,7 @@ class ModelscoutApp(App[None]):
         self.detect_fit = detect_fit
         self._initial_query = query
         self._notices = notices
+        self.downloads = Downloads(self)  # HF_HOME / HF_HUB_CACHE and HF_ENDPOINT, read now
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
 
@@ -75,6 +78,31 @@ class ModelscoutApp(App[None]):
             event.prevent_default()  # skips the binding lookup that follows in App._on_key
             event.stop()
             focused.insert_text_at_cursor(event.character)
+
+    def on_job_updated(self, message: JobUpdated) -> None:
+        self.downloads.apply(message.status)
+
+    async def action_quit(self) -> None:
+        """Quit; while downloads run, ask first (their partial data is kept for the next pull)."""
+        if not self.downloads.active():
+            self.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.downloads.cancel_all()
+                self.exit()
+
+        running = sum(1 for s in self.downloads.statuses() if not s.state.finished)
+        if not isinstance(self.screen, ConfirmScreen):
+            self.push_screen(
+                ConfirmScreen(
+                    f"{running} download{'s are' if running != 1 else ' is'} not finished. "
+                    "Stop and quit?",
+                    "The partial data is kept: pulling the same model again resumes it.",
+                ),
+                answer,
+            )
 
     def watch_theme(self, theme: str) -> None:
         self.remember(theme=theme)
@@ -101,7 +129,11 @@ class ModelscoutApp(App[None]):
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         return [
-            ("Filters and sort", binding_rows(MainScreen.BINDINGS)),
+            (
+                "Filters and sort",
+                binding_rows(b for b in MainScreen.BINDINGS if b not in DOWNLOAD_BINDINGS),
+            ),
+            ("Downloads and catalogue", binding_rows(DOWNLOAD_BINDINGS)),
             ("Table", binding_rows(ModelTable.BINDINGS)),
             (
                 "Filter bar",

@@ -7,7 +7,7 @@ column (hardware fit, downloads) is adding an entry here, not touching the table
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -145,6 +145,21 @@ def fit_columns(fit: FitLookup) -> tuple[Column, ...]:
         Column("fit", "Fit", 7, fit_cell, drop_order=1, sort_key="best"),
         Column("tps", "Tok/s", 5, tps_cell, align="right", drop_order=2, sort_key="tps"),
     )
+
+
+def disk_columns(on_disk_bytes: Mapping[str, int]) -> tuple[Column, ...]:
+    """The "On disk" column: the size of models already downloaded (keyed by lower-case repo id, as
+    `hub.local.downloaded_sizes` gives it; a model's GGUF repo counts too). No column while
+    nothing is downloaded."""
+    if not on_disk_bytes:
+        return ()
+
+    def disk_cell(model: Model) -> Cell:
+        repos = {r.lower() for r in (model.repo_id, model.gguf_repo_id) if r}
+        total = sum(on_disk_bytes.get(repo, 0) for repo in repos)
+        return Cell(fmt.size_bytes(total), "good") if total else Cell("")
+
+    return (Column("disk", "On disk", 9, disk_cell, align="right", drop_order=4),)
 
 
 def layout(columns: Sequence[Column], width: int) -> list[tuple[Column, int]]:

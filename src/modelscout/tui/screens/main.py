@@ -26,7 +26,8 @@ from modelscout.catalog.model import Model
 from modelscout.errors import ModelscoutError, QueryError
 from modelscout.query import FitLookup, Query, run_query
 from modelscout.tui import query_cycles as qc
-from modelscout.tui.columns import CATALOGUE_COLUMNS, fit_columns
+from modelscout.tui.columns import CATALOGUE_COLUMNS, Column, disk_columns, fit_columns
+from modelscout.tui.downloads import DOWNLOAD_BINDINGS
 from modelscout.tui.fit_source import FitSource
 from modelscout.tui.rows import (
     describe_catalog,
@@ -37,12 +38,14 @@ from modelscout.tui.rows import (
 )
 from modelscout.tui.screens.detail import DetailScreen
 from modelscout.tui.screens.prompt import PromptScreen
+from modelscout.tui.widgets.activity_line import ActivityLine
 from modelscout.tui.widgets.filter_bar import FilterBar
 from modelscout.tui.widgets.header_line import HeaderLine
 from modelscout.tui.widgets.model_table import ModelTable
 
 if TYPE_CHECKING:
     from modelscout.tui.app import ModelscoutApp
+    from modelscout.tui.downloads import Choice, Offer
 
 # A query that takes longer than this gets a "filtering…" mark in the header (quick ones would
 # only make it flicker).
@@ -106,6 +109,7 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Set the context length used for the fit estimate",
         ),
+        *DOWNLOAD_BINDINGS,
     ]
     # Actions that need detected hardware; hidden until it is known.
     FIT_ACTIONS: ClassVar[frozenset[str]] = frozenset({"toggle_fits", "context_length"})
@@ -144,8 +148,8 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield HeaderLine()
         yield FilterBar()
-        # Downloads add a column here (see columns.py) and a screen beside DetailScreen.
-        yield ModelTable(CATALOGUE_COLUMNS, id="models")
+        yield ModelTable(self.table_columns(), id="models")
+        yield ActivityLine()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -155,6 +159,11 @@ class MainScreen(Screen[None]):
         self.filter_bar.show_query(self._initial)
         self._load_catalog(self._catalog_path)
         self._detect_hardware()
+        downloads = self.modelscout_app.downloads
+        downloads.disk_changed.subscribe(
+            self, lambda _: self.table.set_columns(self.table_columns())
+        )
+        downloads.rescan()
 
     # -- background work ---------------------------------------------------------------------
 
@@ -242,9 +251,17 @@ class MainScreen(Screen[None]):
             self._fit_notice = False
             self.filter_bar.set_error(None)
         self.header_line.set_hardware(summary)
-        self.table.set_columns((*CATALOGUE_COLUMNS, *fit_columns(fit)))
+        self.table.set_columns(self.table_columns())
         self.refresh_bindings()
         self.refilter()
+
+    def table_columns(self) -> tuple[Column, ...]:
+        """The catalogue's columns, "On disk" once something is downloaded, then the fit's."""
+        return (
+            *CATALOGUE_COLUMNS,
+            *disk_columns(self.modelscout_app.downloads.on_disk),
+            *(fit_columns(self.fit) if self.fit is not None else ()),
+        )
 
     def _hardware_failed(self, message: str) -> None:
         self.header_line.set_hardware("hardware not detected")
@@ -380,6 +397,42 @@ class MainScreen(Screen[None]):
 
     def action_toggle_fits(self) -> None:
         self.update_query(qc.toggle_fits)
+
+    # -- downloads, local models, catalogue refresh (modelscout.tui.downloads) ----------------
+
+    def action_pull(self) -> None:
+        self.modelscout_app.downloads.pull(self.table.highlighted_model, fit=self.fit)
+
+    def action_pull_variant(self) -> None:
+        from modelscout.tui.screens.variants import VariantScreen
+
+        downloads = self.modelscout_app.downloads
+
+        def pick(offer: Offer) -> None:
+            def chosen(choice: Choice | None) -> None:
+                if choice is not None:
+                    downloads.start(offer, choice)
+
+            self.app.push_screen(VariantScreen(offer), chosen)
+
+        downloads.pull(self.table.highlighted_model, fit=self.fit, pick=pick)
+
+    def action_downloads(self) -> None:
+        from modelscout.tui.screens.downloads import DownloadsScreen
+
+        self.app.push_screen(DownloadsScreen())
+
+    def action_local(self) -> None:
+        from modelscout.tui.screens.local import LocalScreen
+
+        models = self.catalog.models if self.catalog is not None else ()
+        names = {m.repo_id.lower(): m.name for m in models if m.repo_id}
+        self.app.push_screen(LocalScreen(names))
+
+    def action_refresh_catalog(self) -> None:
+        from modelscout.tui.catalog_refresh import start_refresh
+
+        start_refresh(self)
 
     def action_max_active(self) -> None:
         current = self.current_query.comparison("active", "<=")

@@ -1,0 +1,383 @@
+"""The download queue seen from the UI: job updates as Textual messages, the pull behind `d`, and
+what is already on disk.
+
+`modelscout.hub.jobs.DownloadQueue` runs each job on its own thread and calls back from there.
+`Downloads` posts every update to the app as a `JobUpdated` message (thread-safe and never blocking
+a download); the app hands it to `apply` on the UI thread, which keeps the latest status of each job,
+announces state changes as notifications and publishes `changed` for what shows jobs.
+`on_disk` holds the size of every repo in the Hugging Face cache (scanned in a worker) and
+`disk_changed` tells the main table to redraw its "On disk" column.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.signal import Signal
+
+from modelscout import format as fmt
+from modelscout.catalog.model import Model
+from modelscout.errors import DownloadError
+from modelscout.hub.jobs import DEFAULT_MAX_RUNNING, DownloadQueue, JobState, JobStatus
+from modelscout.hub.local import LocalRepo
+from modelscout.hub.variants import ALL, GGUF_PREFIX, RepoListing, Variant
+from modelscout.query import FitLookup
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+# The main screen's keys that reach the Hub; they get their own section in the help screen.
+DOWNLOAD_BINDINGS: list[BindingType] = [
+    Binding("d", "pull", "Pull", show=False, tooltip="Download the model (its default variant)"),
+    Binding(
+        "D",
+        "pull_variant",
+        "Pull variant",
+        show=False,
+        tooltip="Download the model: choose the variant (safetensors or a GGUF quantisation)",
+    ),
+    Binding("p", "downloads", "Downloads", show=False, tooltip="Show downloads: progress, cancel"),
+    Binding("l", "local", "Local", show=False, tooltip="Show downloaded models; delete them"),
+    Binding(
+        "ctrl+r",
+        "refresh_catalog",
+        "Refresh catalogue",
+        show=False,
+        tooltip="Refresh catalogue from the Hub",
+    ),
+]
+
+
+def hub_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where huggingface_hub keeps its cache, read from the environment now rather than when it was
+    imported: HF_HUB_CACHE, else HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else
+    ~/.cache/huggingface/hub (huggingface_hub's own order)."""
+    env = os.environ if environ is None else environ
+    explicit = env.get("HF_HUB_CACHE") or env.get("HUGGINGFACE_HUB_CACHE")
+    if explicit:
+        return Path(explicit).expanduser()
+    home = env.get("HF_HOME")
+    if not home:
+        cache = env.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+        home = os.path.join(cache, "huggingface")
+    return Path(home).expanduser() / "hub"
+
+
+class JobUpdated(Message):
+    """A download job changed (posted from the job's thread)."""
+
+    def __init__(self, status: JobStatus) -> None:
+        super().__init__()
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One variant offered for a model, with the repo it comes from (a model's GGUF files often
+    live in a separate repo) and what the picker shows about it."""
+
+    repo_id: str
+    variant: Variant
+    fits_disk: bool | None
+    runs_here: str | None = None  # the fit engine's verdict for this precision, when known
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What `d` / `D` can pull for one model; `present_bytes` is what the cache already holds of
+    those repos (complete and partial files), which a pull does not download again."""
+
+    model_name: str
+    choices: tuple[Choice, ...]
+    default: Choice
+    free_bytes: int | None
+    present_bytes: int
+    gated: bool
+    notes: tuple[str, ...] = ()
+
+    def refusal(self, choice: Choice) -> str | None:
+        """Why `choice` cannot start for lack of disk space, or None (the job itself checks again,
+        exactly, counting only the bytes of this variant already present)."""
+        size = choice.variant.size_bytes
+        if size is None or self.free_bytes is None or size <= self.free_bytes + self.present_bytes:
+            return None
+        needed = size - self.present_bytes
+        return (
+            f"{choice.repo_id} ({choice.variant.name}) needs {fmt.size_bytes(needed)} but only "
+            f"{fmt.size_bytes(self.free_bytes)} is free: free some space (l lists downloaded "
+            "models) or choose a smaller variant with D"
+        )
+
+
+def runs_here(model: Model, variant: Variant, fit: FitLookup | None) -> str | None:
+    """The fit engine's verdict for the precision a variant holds ("GPU", "CPU", "no"), when the fit
+    offers per-quantisation rows (`modelscout.fit.FitContext.model_fit`)."""
+    model_fit = getattr(fit, "model_fit", None)
+    if model_fit is None or variant.name == ALL:
+        return None
+    rows = model_fit(model).rows
+    if variant.name.startswith(GGUF_PREFIX):
+        quant = variant.name.removeprefix(GGUF_PREFIX).removeprefix("UD-")
+        if quant in ("BF16", "F16"):
+            quant = "F16/BF16"
+        row = next((r for r in rows if r.quant == quant), None)
+    else:
+        row = rows[0] if rows else None  # safetensors: the weights at their native precision
+    return None if row is None else str(row.verdict.short)
+
+
+def build_offer(
+    model: Model,
+    listings: Sequence[RepoListing],
+    free_bytes: int | None,
+    present_bytes: int,
+    fit: FitLookup | None = None,
+    notes: Sequence[str] = (),
+) -> Offer:
+    """The variants of the model's repo, then the GGUF ones of its separate GGUF repo (if listed);
+    the default is `default_variant` over all of them."""
+    from modelscout.hub.variants import default_variant, variants_for
+
+    room = None if free_bytes is None else free_bytes + present_bytes
+    choices: list[Choice] = []
+    for index, listing in enumerate(listings):
+        for variant in variants_for(listing):
+            if index > 0 and not variant.name.startswith(GGUF_PREFIX):
+                continue  # from a GGUF repo only its quantisations are worth offering
+            choices.append(
+                Choice(listing.repo_id, variant, variant.fits(room), runs_here(model, variant, fit))
+            )
+    best = default_variant([c.variant for c in choices], room)
+    return Offer(
+        model_name=model.name,
+        choices=tuple(choices),
+        default=next(c for c in choices if c.variant is best),
+        free_bytes=free_bytes,
+        present_bytes=present_bytes,
+        gated=any(listing.gated for listing in listings),
+        notes=tuple(notes),
+    )
+
+
+def job_summary(jobs: Sequence[JobStatus]) -> str:
+    """One line for the main screen: the running jobs with their percent and speed, then counts."""
+    parts = []
+    for job in jobs:
+        if job.state is not JobState.RUNNING:
+            continue
+        name = job.repo_id.rsplit("/", 1)[-1]
+        percent = job.progress.percent
+        text = f"{name} {percent:.0f}%" if percent is not None else f"{name} starting"
+        if job.progress.speed_bytes_per_s:
+            text += f" {fmt.size_bytes(int(job.progress.speed_bytes_per_s))}/s"
+        parts.append(text)
+    queued = sum(1 for j in jobs if j.state is JobState.QUEUED)
+    if queued:
+        parts.append(f"{queued} queued")
+    if not parts:
+        return ""
+    return "↓ " + " · ".join(parts) + "   (p: downloads)"
+
+
+class Downloads:
+    """The app's download queue, seen from the UI thread; see the module docstring."""
+
+    def __init__(
+        self,
+        app: App[object],
+        *,
+        cache_dir: Path | None = None,
+        endpoint: str | None = None,
+        max_running: int = DEFAULT_MAX_RUNNING,
+    ) -> None:
+        self.app = app
+        self.cache_dir = cache_dir or hub_cache_dir()
+        self.endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
+        self.queue = DownloadQueue(max_running, cache_dir=self.cache_dir, endpoint=self.endpoint)
+        self.jobs: dict[int, JobStatus] = {}
+        self.on_disk: dict[str, int] = {}
+        self.changed: Signal[JobStatus] = Signal(app, "downloads-changed")
+        self.disk_changed: Signal[None] = Signal(app, "downloads-disk-changed")
+
+    # -- jobs --------------------------------------------------------------------------------
+
+    def statuses(self) -> list[JobStatus]:
+        return [self.jobs[k] for k in sorted(self.jobs)]
+
+    def active(self) -> bool:
+        return self.queue.active()
+
+    def cancel(self, job_id: int) -> bool:
+        return self.queue.cancel(job_id)
+
+    def retry(self, job_id: int) -> bool:
+        return self.queue.retry(job_id)
+
+    def cancel_all(self) -> None:
+        self.queue.cancel_all()
+
+    def submit(self, repo_id: str, variant: str | None) -> int | None:
+        """Queue a pull, unless the same one is already queued or running."""
+        for status in self.jobs.values():
+            same = status.repo_id.lower() == repo_id.lower() and status.variant == variant
+            if same and not status.state.finished:
+                self.app.notify(f"{repo_id} is already downloading (p shows it)")
+                return None
+        return self.queue.submit(repo_id, variant, on_update=self._forward)
+
+    def _forward(self, status: JobStatus) -> None:
+        """Called on a download thread: hand the update to the UI thread without waiting for it."""
+        with suppress(RuntimeError):  # the app has closed
+            self.app.post_message(JobUpdated(status))
+
+    def apply(self, status: JobStatus) -> None:
+        """Take a job update on the UI thread (the app's `JobUpdated` handler calls this)."""
+        previous = self.jobs.get(status.job_id)
+        if previous is not None and previous.state.finished and status.state is JobState.RUNNING:
+            return  # a progress report that raced the cancel; a retry goes through QUEUED first
+        self.jobs[status.job_id] = status
+        if previous is None or previous.state is not status.state:
+            self._announce(status)
+        self.changed.publish(status)
+
+    def _announce(self, status: JobStatus) -> None:
+        name = status.repo_id
+        if status.state is JobState.DONE:
+            size = fmt.size_bytes(status.progress.bytes_total or status.progress.bytes_done)
+            self.app.notify(f"{name} ({status.variant}, {size}) is downloaded", title="Downloaded")
+        elif status.state is JobState.FAILED:
+            self.app.notify(
+                status.error or "unknown error",
+                title=f"Download of {name} failed",
+                severity="error",
+                timeout=12,
+            )
+        elif status.state is JobState.CANCELLED:
+            self.app.notify(f"Cancelled {name}; the partial download is kept and r resumes it")
+        if status.state.finished:
+            self.rescan()
+
+    # -- pulling a model ---------------------------------------------------------------------
+
+    def pull(
+        self,
+        model: Model | None,
+        *,
+        fit: FitLookup | None = None,
+        pick: Callable[[Offer], None] | None = None,
+    ) -> None:
+        """Start pulling `model`: list its repos in a worker, then submit the default variant, or
+        hand the offer to `pick` (the variant picker), which submits with `start`."""
+        if model is None:
+            return
+        repo = model.repo_id or model.gguf_repo_id
+        if repo is None:
+            self.app.notify(
+                f"{model.name} cannot be pulled: the catalogue has no Hugging Face repo for it",
+                severity="warning",
+            )
+            return
+        self.app.notify(f"Listing {repo} on the Hub…", timeout=2)
+        self.app.run_worker(
+            partial(self._prepare, model, fit, pick),
+            thread=True,
+            group="pull",
+            name=f"list {repo}",
+        )
+
+    def offer_for(self, model: Model, fit: FitLookup | None) -> Offer:
+        """List the model's repos and what the cache holds of them (blocking: call from a worker)."""
+        from modelscout.hub.download import free_bytes_at
+        from modelscout.hub.variants import list_repo_files
+
+        repo = model.repo_id or model.gguf_repo_id
+        assert repo is not None
+        listings = [list_repo_files(repo, endpoint=self.endpoint)]
+        notes: list[str] = []
+        has_gguf = any(f.path.lower().endswith(".gguf") for f in listings[0].files)
+        if model.repo_id and model.gguf_repo_id and not has_gguf:
+            try:
+                listings.append(list_repo_files(model.gguf_repo_id, endpoint=self.endpoint))
+            except DownloadError as exc:
+                notes.append(f"GGUF repo not listed: {exc}")
+        wanted = {listing.repo_id.lower() for listing in listings}
+        present = sum(
+            r.size_on_disk_bytes + r.partial_bytes
+            for r in self.scan_local()
+            if r.repo_id.lower() in wanted
+        )
+        return build_offer(model, listings, free_bytes_at(self.cache_dir), present, fit, notes)
+
+    def _prepare(
+        self, model: Model, fit: FitLookup | None, pick: Callable[[Offer], None] | None
+    ) -> None:
+        try:
+            offer = self.offer_for(model, fit)
+        except DownloadError as exc:
+            self._call(self.app.notify, str(exc), title="Cannot pull", severity="error", timeout=12)
+            return
+        except Exception as exc:  # a bug must reach the user as one line, not end the app
+            message = f"unexpected {type(exc).__name__}: {exc}"
+            self._call(self.app.notify, message, title="Cannot pull", severity="error")
+            return
+        if pick is not None:
+            self._call(pick, offer)
+        else:
+            self._call(self.start, offer, offer.default)
+
+    def start(self, offer: Offer, choice: Choice) -> int | None:
+        """Submit `choice` unless the disk cannot hold it (UI thread)."""
+        refusal = offer.refusal(choice)
+        if refusal is not None:
+            self.app.notify(refusal, title="Not enough disk space", severity="error", timeout=12)
+            return None
+        job_id = self.submit(choice.repo_id, choice.variant.name)
+        if job_id is not None:
+            size = fmt.size_bytes(choice.variant.size_bytes)
+            self.app.notify(f"Pulling {choice.repo_id} ({choice.variant.name}, {size}); p shows it")
+        return job_id
+
+    def _call(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
+        with suppress(RuntimeError):  # the app closed while the worker ran
+            self.app.call_from_thread(callback, *args, **kwargs)
+
+    # -- what is on disk ---------------------------------------------------------------------
+
+    def scan_local(self) -> tuple[LocalRepo, ...]:
+        """The cache's model repos (blocking: call from a worker)."""
+        from modelscout.hub.local import scan_local
+
+        return scan_local(self.cache_dir)
+
+    def delete(self, repo_id: str) -> int:
+        """Delete a repo from the cache and return the bytes freed (blocking: call from a worker)."""
+        from modelscout.hub.local import delete_repo
+
+        return delete_repo(repo_id, self.cache_dir)
+
+    def rescan(self) -> None:
+        """Refresh `on_disk` in a worker, then publish `disk_changed`."""
+        self.app.run_worker(self._rescan, thread=True, group="disk-scan", exclusive=True)
+
+    def _rescan(self) -> None:
+        try:
+            sizes = {r.repo_id.lower(): r.size_on_disk_bytes for r in self.scan_local() if r.files}
+        except (DownloadError, OSError) as exc:
+            self._call(
+                self.app.notify, f"cannot scan the download cache: {exc}", severity="warning"
+            )
+            return
+        self._call(self._set_on_disk, sizes)
+
+    def _set_on_disk(self, sizes: dict[str, int]) -> None:
+        if sizes != self.on_disk:
+            self.on_disk = sizes
+            self.disk_changed.publish(None)

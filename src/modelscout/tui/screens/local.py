@@ -1,0 +1,164 @@
+"""The local view: models in the Hugging Face cache with their size on disk, and deleting one
+(after asking). Scans and deletes run in workers; the main table's "On disk" column follows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from modelscout import format as fmt
+from modelscout.errors import DownloadError
+from modelscout.hub.local import LocalRepo
+from modelscout.tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from modelscout.tui.downloads import Downloads
+
+COLUMNS = ("Repo", "Catalogue model", "On disk", "Files", "Partial", "Revisions")
+
+
+def local_cells(repo: LocalRepo, names: Mapping[str, str]) -> tuple[str, ...]:
+    return (
+        repo.repo_id,
+        names.get(repo.repo_id.lower(), fmt.DASH),
+        fmt.size_bytes(repo.size_on_disk_bytes),
+        str(repo.files),
+        fmt.size_bytes(repo.partial_bytes) if repo.partial_bytes else "",
+        str(len(repo.revisions)),
+    )
+
+
+class LocalScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,l", "back", "Back"),
+        Binding("x,delete", "delete", "Delete"),
+        Binding("r", "rescan", "Rescan"),
+    ]
+
+    def __init__(self, names: Mapping[str, str] | None = None) -> None:
+        """`names`: catalogue model names by lower-case repo id, to say which model a repo is."""
+        super().__init__()
+        self._names = dict(names or {})
+        self.repos: tuple[LocalRepo, ...] = ()
+        self.scanned = False
+
+    @property
+    def downloads(self) -> Downloads:
+        return self.app.downloads  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def table(self) -> DataTable[str]:
+        return self.query_one("#local-table", DataTable)
+
+    def compose(self) -> ComposeResult:
+        yield Label("Downloaded models", id="local-title")
+        yield DataTable(id="local-table", cursor_type="row")
+        yield Static("", id="local-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.add_columns(*COLUMNS)
+        self.table.focus()
+        self.query_one("#local-title", Label).update(
+            f"Downloaded models in {self.downloads.cache_dir}: scanning…"
+        )
+        self._scan()
+
+    @work(thread=True, exclusive=True, group="local-scan")
+    def _scan(self) -> None:
+        try:
+            repos = self.downloads.scan_local()
+        except (DownloadError, OSError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            repos = ()
+        self.app.call_from_thread(self._show, repos)
+
+    def _show(self, repos: tuple[LocalRepo, ...]) -> None:
+        self.repos = repos
+        self.scanned = True
+        table = self.table
+        row = table.cursor_row
+        table.clear()
+        for repo in repos:
+            table.add_row(*local_cells(repo, self._names), key=repo.repo_id)
+        if repos:
+            table.move_cursor(row=min(max(row, 0), len(repos) - 1), animate=False)
+        total = sum(r.size_on_disk_bytes for r in repos)
+        self.query_one("#local-title", Label).update(
+            f"Downloaded models in {self.downloads.cache_dir}: {len(repos)}, "
+            f"{fmt.size_bytes(total)}"
+        )
+        self._show_detail()
+
+    def selected(self) -> LocalRepo | None:
+        if not self.repos:
+            return None
+        return self.repos[min(max(self.table.cursor_row, 0), len(self.repos) - 1)]
+
+    def _show_detail(self) -> None:
+        repo = self.selected()
+        text = (
+            f"{repo.path}  (x deletes it)"
+            if repo
+            else "Nothing downloaded yet: press d on a model in the catalogue."
+        )
+        self.query_one("#local-detail", Static).update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_rescan(self) -> None:
+        self._scan()
+
+    def action_delete(self) -> None:
+        repo = self.selected()
+        if repo is None:
+            return
+        busy = [
+            s
+            for s in self.downloads.statuses()
+            if s.repo_id.lower() == repo.repo_id.lower() and not s.state.finished
+        ]
+        if busy:
+            self.notify(
+                f"{repo.repo_id} is downloading: cancel it in the downloads panel (p) first",
+                severity="warning",
+            )
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._delete(repo.repo_id)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {repo.repo_id} ({fmt.size_bytes(repo.size_on_disk_bytes)}) from the cache?",
+                f"Every revision and partial download under {repo.path} goes; pulling it again "
+                "downloads it again.",
+            ),
+            answer,
+        )
+
+    @work(thread=True, group="local-delete")
+    def _delete(self, repo_id: str) -> None:
+        try:
+            freed = self.downloads.delete(repo_id)
+        except (DownloadError, OSError) as exc:
+            self.app.call_from_thread(
+                self.notify, f"could not delete {repo_id}: {exc}", severity="error"
+            )
+        else:
+            self.app.call_from_thread(
+                self.notify, f"Deleted {repo_id}, freed {fmt.size_bytes(freed)}"
+            )
+        self.app.call_from_thread(self.downloads.rescan)
+        self.app.call_from_thread(self._scan)

@@ -16,8 +16,8 @@ from tests.tui.helpers import ids, table
 PICO = "acme/Pico-1.7B"  # the repo of the fixture catalogue's pico-1.7b rows
 
 
-@pytest.fixture
-def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+@pytest.fixture(name="hub")
+def hub_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
     """A Hub on 127.0.0.1 as HF_ENDPOINT, and HF_HUB_CACHE in a temp dir (the app reads both when
     it starts)."""
     server = HubServer()

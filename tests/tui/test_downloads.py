@@ -14,7 +14,7 @@ from tests.hub.hubserver import HubServer
 from tests.tui.helpers import main_screen, make_app, settle, table
 from tests.tui.hub_fixtures import (
     PICO,
-    hub,  # noqa: F401 - a fixture
+    hub_fixture,  # noqa: F401 - the `hub` fixture
     record_notices,
     record_updates,
     select,

@@ -1,0 +1,93 @@
+"""The palette's "Refresh catalogue from the Hub" against recorded Hub API answers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+
+from modelscout.catalog.location import cached_catalog_path
+from tests.catalog.factory import document, entry
+from tests.hub.apiserver import HubApiServer
+from tests.tui.helpers import main_screen, make_app, settle
+from tests.tui.hub_fixtures import record_notices, wait_until
+from tests.tui.widgets_access import activity_text
+
+
+@pytest.fixture(name="api")
+def api_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubApiServer]:
+    server = HubApiServer()
+    monkeypatch.setenv("HF_ENDPOINT", server.url)
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-token"))
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def write_catalogue(path: Path, *entries: dict[str, object]) -> Path:
+    path.write_text(json.dumps(document(*entries)), encoding="utf-8")
+    return path
+
+
+QWEN = entry(id="qwen3-8b", name="Qwen3 8B", repo_id="Qwen/Qwen3-8B", total_params_b=8.2)
+GEMMA = entry(id="gemma-3-4b", name="Gemma 3 4B", repo_id="google/gemma-3-4b-it")
+GONE = entry(id="gone-7b", name="Gone 7B", repo_id="demo/Gone-7B")
+
+
+async def run_palette_refresh(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    await pilot.press(*"refresh catalogue")
+    await settle(pilot)
+    await pilot.press("enter")
+
+
+async def test_palette_refresh_saves_the_cache_and_reloads_the_table(
+    api: HubApiServer, tmp_path: Path
+) -> None:
+    mine = write_catalogue(tmp_path / "mine.json", QWEN, GEMMA, GONE)
+    app = make_app(catalog=mine)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        notices = record_notices(app)
+        assert main_screen(app).header_line.source == "mine.json, built 2026-01-01"
+        api.script("model:demo/Gone-7B", "hang")  # hold one answer to see the progress line
+        await run_palette_refresh(pilot)
+        await wait_until(pilot, lambda: "refreshing the catalogue: 2/3" in activity_text(app))
+        api.release()
+        await wait_until(pilot, lambda: any("refreshed" in m for _, m in notices))
+        await settle(pilot)
+
+        screen = main_screen(app)
+        assert screen.header_line.source.startswith("cached 20")
+        assert screen.catalog is not None and screen.catalog.origin == "cache"
+        qwen = screen.catalog.by_id()["qwen3-8b"]
+        assert qwen.downloads == 1824357 and qwen.refreshed_at is not None
+        assert cached_catalog_path().exists()
+        summary = next(m for _, m in notices if "refreshed" in m)
+        assert "refreshed 2 of 3 repos" in summary and "1 gone from the Hub" in summary
+        assert "mine.json is unchanged" in summary
+        assert json.loads(mine.read_text())["built"] == "2026-01-01"  # the named file is untouched
+        assert activity_text(app) == ""  # the progress line is gone once it is over
+        assert {r.path for r in api.requests} >= {"/api/models/Qwen/Qwen3-8B"}
+
+
+async def test_a_refresh_that_gets_nothing_leaves_the_cache_alone(
+    api: HubApiServer, tmp_path: Path
+) -> None:
+    app = make_app(catalog=write_catalogue(tmp_path / "gone.json", GONE))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        notices = record_notices(app)
+        await run_palette_refresh(pilot)
+        await wait_until(pilot, lambda: any(sev == "error" for sev, _ in notices))
+        message = next(m for sev, m in notices if sev == "error")
+        assert "unchanged" in message and "\n" not in message
+        assert not cached_catalog_path().exists()
+        assert main_screen(app).header_line.source == "gone.json, built 2026-01-01"

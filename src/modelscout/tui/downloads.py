@@ -353,6 +353,8 @@ class Downloads:
 
     def scan_local(self) -> tuple[LocalRepo, ...]:
         """The cache's model repos (blocking: call from a worker)."""
+        if not self.cache_dir.is_dir():  # nothing downloaded yet: no need to load the Hub client
+            return ()
         from modelscout.hub.local import scan_local
 
         return scan_local(self.cache_dir)

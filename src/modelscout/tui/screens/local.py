@@ -156,6 +156,12 @@ class LocalScreen(Screen[None]):
             self.app.call_from_thread(
                 self.notify, f"could not delete {repo_id}: {exc}", severity="error"
             )
+        except Exception as exc:  # a bug must reach the user as one line, not end the app
+            self.app.call_from_thread(
+                self.notify,
+                f"could not delete {repo_id}: unexpected {type(exc).__name__}: {exc}",
+                severity="error",
+            )
         else:
             self.app.call_from_thread(
                 self.notify, f"Deleted {repo_id}, freed {fmt.size_bytes(freed)}"

@@ -426,7 +426,8 @@ class MainScreen(Screen[None]):
         from modelscout.tui.screens.local import LocalScreen
 
         models = self.catalog.models if self.catalog is not None else ()
-        names = {m.repo_id.lower(): m.name for m in models if m.repo_id}
+        names = {m.gguf_repo_id.lower(): f"{m.name} (GGUF)" for m in models if m.gguf_repo_id}
+        names.update({m.repo_id.lower(): m.name for m in models if m.repo_id})
         self.app.push_screen(LocalScreen(names))
 
     def action_refresh_catalog(self) -> None:

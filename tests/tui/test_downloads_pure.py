@@ -1,0 +1,133 @@
+"""The plain parts of the TUI's downloads: offers and their defaults, refusals, the fit per variant,
+the summary line, the panel's cells, the cache location and the On disk column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from modelscout.fit import Verdict
+from modelscout.hub.download import Progress
+from modelscout.hub.jobs import JobState, JobStatus
+from modelscout.hub.variants import RepoFile, RepoListing
+from modelscout.tui.columns import disk_columns
+from modelscout.tui.downloads import build_offer, hub_cache_dir, job_summary, runs_here
+from modelscout.tui.screens.downloads import duration, job_cells, progress_bar
+from tests.catalog.factory import model
+
+GIB = 1024**3
+PICO = model(id="pico", name="Pico", repo_id="acme/Pico", gguf_repo_id="acme/Pico-GGUF")
+WEIGHTS = RepoListing(
+    "acme/Pico",
+    "c1",
+    (RepoFile("config.json", 10), RepoFile("model.safetensors", 3 * GIB)),
+)
+GGUF = RepoListing(
+    "acme/Pico-GGUF",
+    "c2",
+    (RepoFile("pico-Q4_K_M.gguf", GIB), RepoFile("pico-Q8_0.gguf", 2 * GIB)),
+)
+
+
+def test_offer_lists_the_weights_then_the_gguf_repo_quantisations_only() -> None:
+    offer = build_offer(PICO, [WEIGHTS, GGUF], free_bytes=10 * GIB, present_bytes=0)
+    assert [(c.repo_id, c.variant.name) for c in offer.choices] == [
+        ("acme/Pico", "safetensors"),
+        ("acme/Pico", "all"),
+        ("acme/Pico-GGUF", "gguf:Q4_K_M"),
+        ("acme/Pico-GGUF", "gguf:Q8_0"),
+    ]
+    assert offer.default.variant.name == "safetensors"
+    assert offer.refusal(offer.default) is None
+
+
+def test_default_gives_way_to_what_fits_and_a_too_big_choice_is_refused() -> None:
+    offer = build_offer(PICO, [WEIGHTS, GGUF], free_bytes=int(1.5 * GIB), present_bytes=0)
+    assert offer.default.variant.name == "gguf:Q4_K_M"
+    fits = {c.variant.name: c.fits_disk for c in offer.choices}
+    assert fits == {"safetensors": False, "all": False, "gguf:Q4_K_M": True, "gguf:Q8_0": False}
+    refusal = offer.refusal(offer.choices[0])
+    assert refusal is not None and "needs 3.0 GiB but only 1.5 GiB is free" in refusal
+
+
+def test_bytes_already_downloaded_count_as_room() -> None:
+    offer = build_offer(PICO, [WEIGHTS], free_bytes=GIB, present_bytes=int(2.5 * GIB))
+    assert offer.default.variant.name == "safetensors" and offer.default.fits_disk
+    assert offer.refusal(offer.default) is None
+
+
+def test_unknown_free_space_never_refuses() -> None:
+    offer = build_offer(PICO, [WEIGHTS], free_bytes=None, present_bytes=0)
+    assert offer.default.fits_disk is None and offer.refusal(offer.default) is None
+
+
+class RowFit:
+    def __init__(self, rows: list[tuple[str, Verdict]]) -> None:
+        self._rows = rows
+
+    def model_fit(self, m: object) -> object:
+        class Row:
+            def __init__(self, quant: str, verdict: Verdict) -> None:
+                self.quant, self.verdict = quant, verdict
+
+        class Result:
+            rows = [Row(q, v) for q, v in self._rows]
+
+        return Result()
+
+
+def test_runs_here_reads_the_fit_row_of_the_variant_precision() -> None:
+    fit = RowFit([("F16/BF16", Verdict.CPU), ("Q8_0", Verdict.OFFLOAD), ("Q4_K_M", Verdict.GPU)])
+    offer = build_offer(PICO, [WEIGHTS, GGUF], 10 * GIB, 0, fit=fit)  # type: ignore[arg-type]
+    assert {c.variant.name: c.runs_here for c in offer.choices} == {
+        "safetensors": "CPU",
+        "all": None,
+        "gguf:Q4_K_M": "GPU",
+        "gguf:Q8_0": "GPU+CPU",
+    }
+    assert runs_here(PICO, offer.choices[0].variant, None) is None  # no fit engine: unknown
+
+
+def job(state: JobState, **progress: object) -> JobStatus:
+    values: dict[str, object] = {"bytes_done": 0, "bytes_total": None, "files_done": 0}
+    values["files_total"] = 0
+    values.update(progress)
+    return JobStatus(1, "acme/Pico", "safetensors", state, Progress(**values))  # type: ignore[arg-type]
+
+
+def test_summary_line_names_running_jobs_and_counts_queued_ones() -> None:
+    running = job(JobState.RUNNING, bytes_done=GIB, bytes_total=4 * GIB, speed_bytes_per_s=2**20)
+    line = job_summary([running, job(JobState.QUEUED), job(JobState.DONE)])
+    assert line.startswith("↓ Pico 25% 1.0 MiB/s · 1 queued")
+    assert job_summary([job(JobState.DONE), job(JobState.FAILED)]) == ""
+
+
+def test_panel_cells_show_speed_and_eta_only_while_running() -> None:
+    running = job(
+        JobState.RUNNING,
+        bytes_done=GIB,
+        bytes_total=2 * GIB,
+        files_done=1,
+        files_total=3,
+        speed_bytes_per_s=3 * 2**20,
+        eta_s=3725,
+    )
+    cells = job_cells(running)
+    assert cells[3] == "██████░░░░░░  50%" and cells[4] == "1/3"
+    assert cells[5:] == ("1.0 GiB / 2.0 GiB", "3.0 MiB/s", "1h02m")
+    stopped = job_cells(job(JobState.CANCELLED, bytes_done=GIB, bytes_total=2 * GIB, eta_s=9))
+    assert stopped[6:] == ("–", "–")
+    assert (duration(None), duration(42), duration(185)) == ("–", "42s", "3m05s")
+    assert progress_bar(None, 4) == "░░░░    –"
+
+
+def test_hub_cache_dir_follows_huggingface_hub_order() -> None:
+    assert hub_cache_dir({"HF_HUB_CACHE": "/c", "HF_HOME": "/h"}) == Path("/c")
+    assert hub_cache_dir({"HF_HOME": "/h", "XDG_CACHE_HOME": "/x"}) == Path("/h/hub")
+    assert hub_cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/huggingface/hub")
+
+
+def test_disk_column_appears_once_something_is_on_disk_and_counts_the_gguf_repo() -> None:
+    assert disk_columns({}) == ()
+    (column,) = disk_columns({"acme/pico": GIB, "acme/pico-gguf": GIB})
+    assert column.cell(PICO).text == "2.0 GiB"
+    assert column.cell(model(id="other", repo_id="x/Other")).text == ""

@@ -421,17 +421,20 @@ def sort_models(
     return rows
 
 
-def run_query(models: Sequence[Model], query: Query, fit: FitLookup | None = None) -> list[Model]:
+def run_query(
+    models: Sequence[Model], query: Query, fit: FitLookup | None = None
+) -> Sequence[Model]:
     """Filter, then sort: the rows a query selects, in order.
 
     A catalogue (a tuple, so it cannot change under the index) is answered by its `QueryIndex`,
-    built on first use: the same rows in a few milliseconds at 100,000 models. Other sequences are
-    answered per call by `run_query_per_call`.
+    built on first use, as a `QueryRows` view: a read-only sequence (len, index, slice, iterate,
+    == with a list) that reads a model only when asked, the same rows in a few milliseconds at
+    100,000 models. Other sequences are answered per call by `run_query_per_call`, as a list.
     """
     if isinstance(models, tuple):
         from modelscout.query_index import index_for
 
-        return index_for(models).run(query, fit)
+        return index_for(models).rows(query, fit)
     return run_query_per_call(models, query, fit)
 
 

@@ -131,3 +131,8 @@ def test_disk_column_appears_once_something_is_on_disk_and_counts_the_gguf_repo(
     (column,) = disk_columns({"acme/pico": GIB, "acme/pico-gguf": GIB})
     assert column.cell(PICO).text == "2.0 GiB"
     assert column.cell(model(id="other", repo_id="x/Other")).text == ""
+
+
+def test_disk_column_marks_an_unfinished_download() -> None:
+    (column,) = disk_columns({"acme/pico": GIB}, partial={"acme/pico"})
+    assert column.cell(PICO) == ("~1.0 GiB", "warn")

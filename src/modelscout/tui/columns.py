@@ -7,7 +7,7 @@ column (hardware fit, downloads) is adding an entry here, not touching the table
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -147,19 +147,25 @@ def fit_columns(fit: FitLookup) -> tuple[Column, ...]:
     )
 
 
-def disk_columns(on_disk_bytes: Mapping[str, int]) -> tuple[Column, ...]:
-    """The "On disk" column: the size of models already downloaded (keyed by lower-case repo id, as
-    `hub.local.downloaded_sizes` gives it; a model's GGUF repo counts too). No column while
-    nothing is downloaded."""
+def disk_columns(
+    on_disk_bytes: Mapping[str, int], partial: Collection[str] = ()
+) -> tuple[Column, ...]:
+    """The "On disk" column: the bytes of each model in the HF cache (keyed by lower-case repo id;
+    a model's GGUF repo counts too), with `~` where a repo in `partial` holds an unfinished
+    download that a pull would resume. No column while nothing is downloaded."""
     if not on_disk_bytes:
         return ()
 
     def disk_cell(model: Model) -> Cell:
         repos = {r.lower() for r in (model.repo_id, model.gguf_repo_id) if r}
         total = sum(on_disk_bytes.get(repo, 0) for repo in repos)
-        return Cell(fmt.size_bytes(total), "good") if total else Cell("")
+        if not total:
+            return Cell("")
+        if repos & set(partial):
+            return Cell(f"~{fmt.size_bytes(total)}", "warn")
+        return Cell(fmt.size_bytes(total), "good")
 
-    return (Column("disk", "On disk", 9, disk_cell, align="right", drop_order=4),)
+    return (Column("disk", "On disk", 10, disk_cell, align="right", drop_order=4),)
 
 
 def layout(columns: Sequence[Column], width: int) -> list[tuple[Column, int]]:

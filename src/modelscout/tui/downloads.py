@@ -203,7 +203,8 @@ class Downloads:
         self.endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
         self.queue = DownloadQueue(max_running, cache_dir=self.cache_dir, endpoint=self.endpoint)
         self.jobs: dict[int, JobStatus] = {}
-        self.on_disk: dict[str, int] = {}
+        self.on_disk: dict[str, int] = {}  # lower-case repo id -> bytes, partial files included
+        self.partial: frozenset[str] = frozenset()  # repos holding an unfinished download
         self.changed: Signal[JobStatus] = Signal(app, "downloads-changed")
         self.disk_changed: Signal[None] = Signal(app, "downloads-disk-changed")
 
@@ -371,15 +372,18 @@ class Downloads:
 
     def _rescan(self) -> None:
         try:
-            sizes = {r.repo_id.lower(): r.size_on_disk_bytes for r in self.scan_local() if r.files}
+            repos = [r for r in self.scan_local() if r.files or r.partial_bytes]
         except (DownloadError, OSError) as exc:
             self._call(
                 self.app.notify, f"cannot scan the download cache: {exc}", severity="warning"
             )
             return
-        self._call(self._set_on_disk, sizes)
+        sizes = {r.repo_id.lower(): r.size_on_disk_bytes + r.partial_bytes for r in repos}
+        partial = frozenset(r.repo_id.lower() for r in repos if r.partial_bytes)
+        self._call(self._set_on_disk, sizes, partial)
 
-    def _set_on_disk(self, sizes: dict[str, int]) -> None:
-        if sizes != self.on_disk:
+    def _set_on_disk(self, sizes: dict[str, int], partial: frozenset[str]) -> None:
+        if (sizes, partial) != (self.on_disk, self.partial):
             self.on_disk = sizes
+            self.partial = partial
             self.disk_changed.publish(None)

@@ -257,9 +257,10 @@ class MainScreen(Screen[None]):
 
     def table_columns(self) -> tuple[Column, ...]:
         """The catalogue's columns, "On disk" once something is downloaded, then the fit's."""
+        downloads = self.modelscout_app.downloads
         return (
             *CATALOGUE_COLUMNS,
-            *disk_columns(self.modelscout_app.downloads.on_disk),
+            *disk_columns(downloads.on_disk, downloads.partial),
             *(fit_columns(self.fit) if self.fit is not None else ()),
         )
 

@@ -163,7 +163,7 @@ async def drive_modelscout(path: Path, started: float, max_keys: int) -> dict[st
             drawn = await clock.frame_after(changed)
             latencies.append((key, (drawn - t0) * 1000, len(table.rows), (changed - t0) * 1000))
             await asyncio.sleep(0.02)  # a person types no faster than this
-        detail = await open_detail(app, clock, pilot)
+        detail = await open_detail(app, clock, pilot) if table.rows else None
     return result(first_frame, rows_shown, total, latencies, detail)
 
 
@@ -317,7 +317,9 @@ def run_worker(app: str, path: Path, max_keys: int) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def ensure_catalog(size: int, data_dir: Path) -> Path:
+def ensure_catalog(size: str, data_dir: Path) -> Path:
+    if size == "bundled":
+        return REPO_ROOT / "catalog.json"
     path = data_dir / f"catalog-{size}.json"
     if not path.exists():
         generator = [sys.executable, str(BENCH_DIR / "gen_catalog.py"), str(size), "-o", str(path)]
@@ -327,7 +329,9 @@ def ensure_catalog(size: int, data_dir: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument(
+        "--sizes", default="bundled,1000,10000,100000", help="'bundled' is the shipped catalogue"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--baseline-runs",
@@ -355,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(header)
     print("-" * len(header))
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in args.sizes.split(","):
         path = ensure_catalog(size, args.data_dir)
         per_app: dict[str, Any] = {}
         for app, count in (("modelscout", args.runs), ("DataTable", args.baseline_runs)):

@@ -17,11 +17,12 @@ Results are the same as `query.run_query`'s per-call engine, row for row; the te
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from itertools import compress, repeat
-from operator import contains
+from itertools import compress, count, repeat
+from operator import contains, is_
 from typing import Any, overload
 
 from modelscout.catalog.model import Model
@@ -55,11 +56,14 @@ _COMPARE: dict[str, Callable[[list[Any], Sequence[int], float], list[int]]] = {
 class QueryRows(Sequence[Model]):
     """A query result: the models at these catalogue positions, in order, read on demand."""
 
-    __slots__ = ("_models", "_positions")
+    __slots__ = ("_ids", "_models", "_positions")
 
-    def __init__(self, models: tuple[Model, ...], positions: list[int]) -> None:
+    def __init__(
+        self, models: tuple[Model, ...], positions: list[int], ids: array[int] | None = None
+    ) -> None:
         self._models = models
         self._positions = positions
+        self._ids = ids  # id() of each catalogue model, to find one without touching the rest
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -90,13 +94,14 @@ class QueryRows(Sequence[Model]):
 
     def row_of(self, model: Model) -> int | None:
         """Where `model` (this very object) is in the result, or None."""
-        for position, candidate in enumerate(self._models):
-            if candidate is model:
-                try:
-                    return self._positions.index(position)
-                except ValueError:
-                    return None
-        return None
+        try:
+            if self._ids is not None:
+                position = self._ids.index(id(model))
+            else:
+                position = next(compress(count(), map(is_, self._models, repeat(model))))
+            return self._positions.index(position)
+        except (ValueError, StopIteration):
+            return None
 
 
 class QueryIndex:
@@ -108,6 +113,7 @@ class QueryIndex:
         self._ranks: dict[tuple[str, bool], list[int]] = {}
         self._orders: dict[tuple[str, bool], list[int]] = {}
         self._known_counts: dict[str, int] = {}  # rows with a value, per sort key
+        self._ids: array[int] | None = None
         self._recent: OrderedDict[Query, list[int]] = OrderedDict()
         # Every order and rank list holds these int objects rather than new ones: 8 bytes a row
         # instead of 36 (ints above 256 are separate objects), 100,000 rows at a time.
@@ -130,7 +136,9 @@ class QueryIndex:
         Building the list of 100,000 models costs about 30 ms (each model is touched to count a
         reference to it); a table that draws forty rows needs none of that.
         """
-        return QueryRows(self.models, self.positions(query, fit))
+        if self._ids is None:
+            self._ids = array("Q", map(id, self.models))
+        return QueryRows(self.models, self.positions(query, fit), self._ids)
 
     def positions(self, query: Query, fit: FitLookup | None = None) -> list[int]:
         """Catalogue positions of the rows a query selects, in order. Do not modify the list."""

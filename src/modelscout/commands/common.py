@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from modelscout.catalog import Catalog
@@ -30,6 +31,20 @@ def print_json(value: Any) -> None:
             pieces.clear()
     pieces.append("\n")
     sys.stdout.write("".join(pieces))
+
+
+def print_json_array(items: Iterable[Any]) -> None:
+    """`print_json(list(items))`, the same text, holding one item at a time (a 100,000-model
+    listing would otherwise build every row's dict before writing the first)."""
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    opened = False
+    for item in items:
+        # An item's own lines, shifted one level in: what json writes for it inside the list
+        # (newlines inside strings are escaped, so every newline here is indentation).
+        text = encoder.encode(item).replace("\n", "\n  ")
+        sys.stdout.write(f",\n  {text}" if opened else f"[\n  {text}")
+        opened = True
+    sys.stdout.write("\n]\n" if opened else "[]\n")
 
 
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:

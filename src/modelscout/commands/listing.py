@@ -11,7 +11,7 @@ from modelscout.commands.common import (
     add_fit_options,
     fit_for,
     load,
-    print_json,
+    print_json_array,
 )
 from modelscout.query import parse_query, run_query
 
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None:
         rows = rows[: args.limit]
     if args.json:
-        print_json([_with_fit(model_to_dict(m, derived=True), m, fit) for m in rows])
+        print_json_array(_with_fit(model_to_dict(m, derived=True), m, fit) for m in rows)
         return 0
     _print_table(rows, len(catalog.models), fit)
     return 0

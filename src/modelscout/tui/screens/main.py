@@ -24,7 +24,8 @@ from modelscout.catalog.load import Catalog
 from modelscout.catalog.location import resolve_catalog
 from modelscout.catalog.model import Model
 from modelscout.errors import ModelscoutError, QueryError
-from modelscout.query import FitLookup, Query, run_query
+from modelscout.query import FitLookup, Query, SortKey, run_query
+from modelscout.query_index import index_for
 from modelscout.tui import query_cycles as qc
 from modelscout.tui.columns import CATALOGUE_COLUMNS, Column, disk_columns, fit_columns
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS
@@ -182,6 +183,12 @@ class MainScreen(Screen[None]):
             )
             return
         self.app.call_from_thread(self._catalog_loaded, catalog, source)
+        # While the first screen is read, build what typing and the `s` key need (the search
+        # text, the orders of the sort cycle): at 100,000 models their first use would add up to
+        # 0.3 s to a key press.
+        index_for(catalog.models).warm(
+            [SortKey(key, key in qc.DESCENDING_FIRST) for key in qc.SORT_CYCLE]
+        )
 
     @work(thread=True, exclusive=True, group="hardware")
     def _detect_hardware(self) -> None:

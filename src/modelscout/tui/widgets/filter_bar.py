@@ -64,7 +64,8 @@ class FilterBar(Vertical):
 
     def set_error(self, message: str | None) -> None:
         label = self.query_one("#filter-error", Label)
-        label.update(message or "")
+        if str(label.content) != (message or ""):  # an update re-lays out the whole screen
+            label.update(message or "")
         self.set_class(bool(message), "-invalid")
 
     def edit(self) -> None:

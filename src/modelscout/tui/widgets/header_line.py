@@ -26,7 +26,10 @@ class HeaderLine(Horizontal):
         self.set_class(busy, "-busy")
 
     def set_counts(self, shown: int, total: int) -> None:
-        self.query_one("#header-counts", Label).update(f"{shown:,} / {total:,} models")
+        label = self.query_one("#header-counts", Label)
+        text = f"{shown:,} / {total:,} models"
+        if str(label.content) != text:  # an update re-lays out the whole screen
+            label.update(text)
 
     @property
     def counts(self) -> str:

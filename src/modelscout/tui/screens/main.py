@@ -128,6 +128,7 @@ class MainScreen(Screen[None]):
         self._query_running = False
         self._fit_notice = False  # the filter bar says the fit part of the query is ignored
         self._busy_timer: Timer | None = None
+        self._warmed: tuple[Model, ...] | None = None  # the catalogue whose query index is built
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
 
     @property
@@ -183,12 +184,17 @@ class MainScreen(Screen[None]):
             )
             return
         self.app.call_from_thread(self._catalog_loaded, catalog, source)
-        # While the first screen is read, build what typing and the `s` key need (the search
-        # text, the orders of the sort cycle): at 100,000 models their first use would add up to
-        # 0.3 s to a key press.
-        index_for(catalog.models).warm(
-            [SortKey(key, key in qc.DESCENDING_FIRST) for key in qc.SORT_CYCLE]
-        )
+
+    @work(thread=True, exclusive=True, group="index")
+    def _warm_index(self) -> None:
+        """Build what typing and the `s` key need (the search text, the orders of the sort
+        cycle) while the first screen is read: at 100,000 models their first use would add up to
+        0.3 s to a key press. (No arguments: a worker's description holds their repr, which for
+        the catalogue is 150 MB.)"""
+        models = self._warmed
+        if models is not None:
+            keys = [SortKey(key, key in qc.DESCENDING_FIRST) for key in qc.SORT_CYCLE]
+            index_for(models).warm(keys)
 
     @work(thread=True, exclusive=True, group="hardware")
     def _detect_hardware(self) -> None:
@@ -298,6 +304,9 @@ class MainScreen(Screen[None]):
         self.table.empty_message = self._empty_message()
         self.table.set_rows(rows, cursor)
         self.header_line.set_counts(len(rows), len(self.catalog.models))
+        if self._warmed is not self.catalog.models:  # once per catalogue, after its first rows
+            self._warmed = self.catalog.models
+            self.call_after_refresh(self._warm_index)
 
     def _empty_message(self) -> str:
         return (

@@ -255,7 +255,19 @@ class ModelTable(ScrollView, can_focus=True):
     # -- scrolling ---------------------------------------------------------------------------
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
+        size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
+        if size == self.virtual_size:
+            return
+        if not self.container_size:  # not laid out yet: the first layout takes the size
+            self.virtual_size = size
+            return
+        # Assigning `virtual_size` asks for a layout of the whole screen (~8 ms at 120x40), yet
+        # a new row count only moves the scrollbar: store it and update the scrollbars directly.
+        # Should the scrollbar appear or vanish, `_scroll_update` changes `show_vertical_scrollbar`,
+        # which asks for the layout itself.
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
         top = round(self.scroll_offset.y)

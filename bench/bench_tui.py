@@ -308,12 +308,14 @@ def run_worker(app: str, path: Path, max_keys: int) -> dict[str, Any]:
     started = time.time()
     out = subprocess.run(
         [sys.executable, __file__, "--worker", app, str(path), repr(started), str(max_keys)],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
         env=env,
     )
+    if out.returncode != 0:  # say why, rather than only that it failed
+        raise SystemExit(f"the {app} run at {path} failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

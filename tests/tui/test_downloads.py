@@ -91,7 +91,8 @@ async def test_cancel_stops_promptly_keeps_partial_data_and_retry_resumes(
                 / f"{repo.files[BIG].etag}.incomplete"
             )
             assert partial.stat().st_size >= MIB
-            assert "cancelled" in str(app.screen.table.get_row_at(0)[2])
+            # The panel redraws from the job's update message, a moment after the state flips.
+            await wait_until(pilot, lambda: "cancelled" in str(app.screen.table.get_row_at(0)[2]))
 
             release.set()
             await pilot.press("r")

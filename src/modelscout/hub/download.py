@@ -211,7 +211,10 @@ class DownloadJob:
         """
         worker = threading.Thread(target=self._work, name="modelscout-download", daemon=True)
         worker.start()
-        self._settled.wait()
+        # Wake up regularly so a Ctrl-C reaches this thread even where a blocking wait would not
+        # let the signal handler run.
+        while not self._settled.wait(0.2):
+            pass
         if self._cancel.is_set():
             worker.join(timeout=1.0)
             if not isinstance(self._outcome, DownloadResult):

@@ -82,41 +82,37 @@ class ModelTable(ScrollView, can_focus=True):
     }
     """
 
-    class Highlighted(Message):
+    class _TableMessage(Message):
+        """A message from this table; `control` lets handlers use `@on(..., "#id")`."""
+
+        def __init__(self, table: ModelTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> ModelTable:
+            return self.table
+
+    class Highlighted(_TableMessage):
         """The cursor is on another model (None when the table is empty)."""
 
         def __init__(self, table: ModelTable, model: Model | None) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.model = model
 
-        @property
-        def control(self) -> ModelTable:
-            return self.table
-
-    class Selected(Message):
+    class Selected(_TableMessage):
         """The user asked for the highlighted model's details."""
 
         def __init__(self, table: ModelTable, model: Model) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.model = model
 
-        @property
-        def control(self) -> ModelTable:
-            return self.table
-
-    class HeaderClicked(Message):
+    class HeaderClicked(_TableMessage):
         """A column header was clicked: the screen sorts by `sort_key`."""
 
         def __init__(self, table: ModelTable, sort_key: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.sort_key = sort_key
-
-        @property
-        def control(self) -> ModelTable:
-            return self.table
 
     def __init__(
         self,

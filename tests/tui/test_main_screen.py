@@ -338,7 +338,10 @@ async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import modelscout.tui.screens.main as main_module
+    from modelscout.query_index import QueryIndex
 
+    # Every query slow, as a `fits` query or a first sort at 100,000 models: each goes to a worker.
+    monkeypatch.setattr(QueryIndex, "answers_at_once", lambda self, query: False)
     release = threading.Event()
     ran: list[str] = []
     real_run_query = main_module.run_query
@@ -371,6 +374,42 @@ async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
         ]
         assert ids(app) == ["swarm-30b-a3b"]
         assert main_screen(app).filter_bar.text == "tier:small moe sort:name"
+
+
+async def test_quick_queries_are_answered_on_the_ui_thread_and_slow_ones_in_a_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import modelscout.tui.screens.main as main_module
+    from modelscout.query_index import QueryIndex
+
+    threads: list[tuple[str, bool]] = []
+    real_run_query = main_module.run_query
+
+    def recorded_run_query(models, query, fit=None):  # type: ignore[no-untyped-def]
+        threads.append((query.to_text(), threading.current_thread() is threading.main_thread()))
+        return real_run_query(models, query, fit)
+
+    monkeypatch.setattr(main_module, "run_query", recorded_run_query)
+    real_answers = QueryIndex.answers_at_once
+    monkeypatch.setattr(
+        QueryIndex,
+        "answers_at_once",
+        lambda self, query: "sort:name" not in query.to_text() and real_answers(self, query),
+    )
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        await press(pilot, "s")
+        await settle(pilot)
+        assert threads == [
+            ("sort:-intelligence", True),
+            ("tier:tiny sort:-intelligence", True),
+            ("tier:tiny sort:name", False),
+        ]
+        names = [m.name.lower() for m in main_screen(app).table.rows]
+        assert len(names) > 1 and names == sorted(names)
+        assert not main_screen(app).header_line.has_class("-busy")
 
 
 async def test_keys_typed_right_after_slash_go_into_the_filter_bar() -> None:

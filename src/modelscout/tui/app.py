@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import Input
 
 from modelscout.errors import QueryError
@@ -22,12 +24,16 @@ from modelscout.query import Query, parse_query
 from modelscout.tui.commands import ModelscoutCommands
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS, Downloads, JobUpdated
 from modelscout.tui.fit_source import FitSource, detect_fit_source
+from modelscout.tui.idle_gc import IdleCollector
 from modelscout.tui.screens.confirm import ConfirmScreen
 from modelscout.tui.screens.help import HelpScreen, binding_rows
 from modelscout.tui.screens.main import MainScreen
 from modelscout.tui.settings import Settings, load_settings, save_settings, settings_path
 from modelscout.tui.widgets.filter_bar import FilterBar
 from modelscout.tui.widgets.model_table import ModelTable
+
+# Settings are written this long after the last change: typing a query changes them per key.
+SAVE_AFTER_S = 0.5
 
 
 class ModelscoutApp(App[None]):
@@ -58,14 +64,30 @@ class ModelscoutApp(App[None]):
         self._initial_query = query
         self._notices = notices
         self.downloads = Downloads(self)  # HF_HOME / HF_HUB_CACHE and HF_ENDPOINT, read now
+        self.collector = IdleCollector(self)
+        self._save_timer: Timer | None = None
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
 
     def on_mount(self) -> None:
+        self.collector.start()
         self.push_screen(MainScreen(self._initial_query, self.catalog_path))
         self.remember(query=self._initial_query.to_text())  # a --query seed becomes the saved one
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=8)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
+        if self._save_timer is not None and self.settings_file is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+            with suppress(OSError):  # at exit there is nobody left to tell
+                save_settings(self.settings_file, self.settings)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.input_seen()
+        await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:
         """Type into the focused input a character that reached the app instead.
@@ -108,13 +130,21 @@ class ModelscoutApp(App[None]):
         self.remember(theme=theme)
 
     def remember(self, **changes: Any) -> None:
-        """Update the persisted settings; written in a worker, never on the UI thread."""
+        """Update the persisted settings; written in a worker once changes pause, and at exit."""
         updated = self.settings.with_(**changes)
         if updated == self.settings:
             return
         self.settings = updated
+        if self.settings_file is None:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_AFTER_S, self._save_pending)
+
+    def _save_pending(self) -> None:
+        self._save_timer = None
         if self.settings_file is not None:
-            self._save_settings(self.settings_file, updated)
+            self._save_settings(self.settings_file, self.settings)
 
     @work(thread=True, exclusive=True, group="settings")
     def _save_settings(self, path: Path, settings: Settings) -> None:

@@ -29,11 +29,14 @@ class HeaderLine(Horizontal):
     def set_counts(self, shown: int, total: int) -> None:
         label = self.query_one("#header-counts", Label)
         text = f"{shown:,} / {total:,} models"
-        old = str(label.content)
-        if old != text:
-            # A label's width follows its text, so a new width needs a layout of the whole screen
-            # (~8 ms at 120x40); text of the same width only needs a repaint.
-            label.update(text, layout=cell_len(text) != cell_len(old))
+        # As wide as the longest count this catalogue can give, so a new count is only a repaint:
+        # a label whose width follows its text needs a layout of the whole screen (~8 ms at
+        # 120x40) whenever the number of digits changes, as it does while typing a search.
+        widest = cell_len(f"{total:,} / {total:,} models") + 2  # + its padding
+        if label.styles.width is None or label.styles.width.value != widest:
+            label.styles.width = widest
+        if str(label.content) != text:
+            label.update(text, layout=False)
 
     @property
     def counts(self) -> str:

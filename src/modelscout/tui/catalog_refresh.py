@@ -71,7 +71,8 @@ def _refresh(screen: MainScreen) -> None:
             )
             return
         saved = save_refreshed(result)
-        catalog = load_catalog(saved, origin="cache")
+        with screen.modelscout_app.collector.paused():
+            catalog = load_catalog(saved, origin="cache")
         source = describe_catalog(catalog)
     except ModelscoutError as exc:
         app.call_from_thread(

@@ -15,7 +15,10 @@ until the next pause. If input never pauses, a backstop collects once enough has
 from __future__ import annotations
 
 import gc
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from textual.app import App
 from textual.timer import Timer
@@ -41,6 +44,8 @@ class IdleCollector:
         self._was_enabled = False
         self._last_input = time.monotonic()
         self._young_runs = 0
+        self._pauses = 0
+        self._lock = threading.Lock()
         self.collections = 0  # full ones, for tests and benchmarks
 
     def start(self) -> None:
@@ -58,7 +63,22 @@ class IdleCollector:
     def input_seen(self) -> None:
         self._last_input = time.monotonic()
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No collection while a worker builds a catalogue: its objects are all young, and
+        collecting would walk them again and again as they are made (it doubled the load of
+        100,000 models). The load moves them out of the collector's sight when it is done."""
+        with self._lock:
+            self._pauses += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._pauses -= 1
+
     def tick(self) -> None:
+        if self._pauses:
+            return
         young = gc.get_count()[0]
         quiet = time.monotonic() - self._last_input >= QUIET_S
         if not ((quiet and young >= YOUNG_MIN) or young >= BACKSTOP):

@@ -172,7 +172,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="catalog")
     def _load_catalog(self, path: str | None) -> None:
         try:
-            catalog = resolve_catalog(path)
+            with self.modelscout_app.collector.paused():
+                catalog = resolve_catalog(path)
             source = describe_catalog(catalog)
         except ModelscoutError as exc:
             self.app.call_from_thread(self._catalog_failed, str(exc))
@@ -194,7 +195,8 @@ class MainScreen(Screen[None]):
         models = self._warmed
         if models is not None:
             keys = [SortKey(key, key in qc.DESCENDING_FIRST) for key in qc.SORT_CYCLE]
-            index_for(models).warm(keys)
+            with self.modelscout_app.collector.paused():
+                index_for(models).warm(keys)
 
     @work(thread=True, exclusive=True, group="hardware")
     def _detect_hardware(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import overload
 
 from textual.app import App, ComposeResult
@@ -35,7 +34,7 @@ class LazyRows(Sequence[Model]):
         if not 0 <= index < self.count:
             raise IndexError(index)
         self.read.add(index)
-        return replace(TEMPLATE, id=f"m{index:06d}", name=f"Model {index:06d}")
+        return TEMPLATE.replace(id=f"m{index:06d}", name=f"Model {index:06d}")
 
 
 class TableApp(App[None]):

@@ -32,7 +32,7 @@ _decoders: tuple[Any, Any] | None = None
 
 
 def _get_decoders() -> tuple[Any, Any]:
-    """Built on first use so that small catalogues never import msgspec."""
+    """Built on first use: small catalogues never need them."""
     global _decoders
     if _decoders is None:
         import msgspec

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -179,8 +179,7 @@ def apply_hub_info(
         "pipeline_tag": pipeline_tag,
     }
     sources = tuple(s for s in model.sources if s.kind != "hub")
-    return replace(
-        model,
+    return model.replace(
         downloads=_fallback(_int_or_none(info.get("downloads")), model.downloads),
         likes=_fallback(_int_or_none(info.get("likes")), model.likes),
         last_modified=_str_or_none(info.get("lastModified")) or model.last_modified,
@@ -382,8 +381,7 @@ def carry_over(base: Iterable[Model], previous: Iterable[Model]) -> tuple[Model,
             continue
         hub_sources = tuple(s for s in old.sources if s.kind == "hub")
         rows.append(
-            replace(
-                model,
+            model.replace(
                 **{name: getattr(old, name) for name in _HUB_FIELDS},
                 hub_params_b=old.hub_params_b,
                 gguf_repos=old.gguf_repos,

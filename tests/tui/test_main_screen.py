@@ -337,14 +337,14 @@ async def test_command_palette_offers_the_actions() -> None:
 async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import modelscout.tui.screens.main as main_module
+    import modelscout.tui.query_runner as runner_module
     from modelscout.query_index import QueryIndex
 
     # Every query slow, as a `fits` query or a first sort at 100,000 models: each goes to a worker.
     monkeypatch.setattr(QueryIndex, "answers_at_once", lambda self, query: False)
     release = threading.Event()
     ran: list[str] = []
-    real_run_query = main_module.run_query
+    real_run_query = runner_module.run_query
 
     def held_run_query(models, query, fit=None):  # type: ignore[no-untyped-def]
         ran.append(query.to_text())
@@ -352,7 +352,7 @@ async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
             release.wait(timeout=10)
         return real_run_query(models, query, fit)
 
-    monkeypatch.setattr(main_module, "run_query", held_run_query)
+    monkeypatch.setattr(runner_module, "run_query", held_run_query)
     app = make_app()
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -379,17 +379,17 @@ async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
 async def test_quick_queries_are_answered_on_the_ui_thread_and_slow_ones_in_a_worker(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import modelscout.tui.screens.main as main_module
+    import modelscout.tui.query_runner as runner_module
     from modelscout.query_index import QueryIndex
 
     threads: list[tuple[str, bool]] = []
-    real_run_query = main_module.run_query
+    real_run_query = runner_module.run_query
 
     def recorded_run_query(models, query, fit=None):  # type: ignore[no-untyped-def]
         threads.append((query.to_text(), threading.current_thread() is threading.main_thread()))
         return real_run_query(models, query, fit)
 
-    monkeypatch.setattr(main_module, "run_query", recorded_run_query)
+    monkeypatch.setattr(runner_module, "run_query", recorded_run_query)
     real_answers = QueryIndex.answers_at_once
     monkeypatch.setattr(
         QueryIndex,

@@ -1,14 +1,13 @@
 """The main screen: header line, filter bar, model table, footer; the filter keys live here.
 
 State is the current `Query` (a reactive); every key builds a new query with a pure step from
-`query_cycles` and the watcher re-runs it in a worker thread. Results carry a generation number, so
-a slow, stale result never overwrites a newer one.
+`query_cycles` and the watcher hands it to a `QueryRunner`, which keeps typing instant at any
+catalogue size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -16,27 +15,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer
 
 from modelscout import format as fmt
 from modelscout.catalog.load import Catalog
 from modelscout.catalog.location import resolve_catalog
 from modelscout.catalog.model import Model
-from modelscout.errors import ModelscoutError, QueryError
-from modelscout.query import FitLookup, Query, SortKey, run_query
+from modelscout.errors import ModelscoutError
+from modelscout.query import FitLookup, Query, SortKey
 from modelscout.query_index import index_for
 from modelscout.tui import query_cycles as qc
 from modelscout.tui.columns import CATALOGUE_COLUMNS, Column, disk_columns, fit_columns
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS
 from modelscout.tui.fit_source import FitSource
-from modelscout.tui.rows import (
-    describe_catalog,
-    index_of,
-    parse_size_b,
-    parse_tokens,
-    without_fit,
-)
+from modelscout.tui.query_runner import Answer, QueryRunner, Request
+from modelscout.tui.rows import describe_catalog, parse_size_b, parse_tokens, without_fit
 from modelscout.tui.screens.detail import DetailScreen
 from modelscout.tui.screens.prompt import PromptScreen
 from modelscout.tui.widgets.activity_line import ActivityLine
@@ -47,10 +40,6 @@ from modelscout.tui.widgets.model_table import ModelTable
 if TYPE_CHECKING:
     from modelscout.tui.app import ModelscoutApp
     from modelscout.tui.downloads import Choice, Offer
-
-# A query that takes longer than this gets a "filtering…" mark in the header (quick ones would
-# only make it flicker).
-BUSY_AFTER_S = 0.15
 
 
 class MainScreen(Screen[None]):
@@ -124,10 +113,10 @@ class MainScreen(Screen[None]):
         self.catalog: Catalog | None = None
         self.fit_source: FitSource | None = None
         self.fit: FitLookup | None = None
-        self._generation = 0  # bumped per requested query; results of older ones are dropped
-        self._query_running = False
+        self._queries = QueryRunner(
+            self, self._next_request, self._query_done, lambda busy: self.header_line.set_busy(busy)
+        )
         self._fit_notice = False  # the filter bar says the fit part of the query is ignored
-        self._busy_timer: Timer | None = None
         self._warmed: tuple[Model, ...] | None = None  # the catalogue whose query index is built
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
 
@@ -217,15 +206,6 @@ class MainScreen(Screen[None]):
             return
         self.app.call_from_thread(self._hardware_ready, source, fit, summary)
 
-    @work(thread=True, group="query")
-    def _run_query(
-        self, generation: int, query: Query, fit: FitLookup | None, keep: Model | None
-    ) -> None:
-        assert self.catalog is not None
-        answer = _answer(self.catalog.models, query, fit, keep)
-        with suppress(RuntimeError):  # the app closed while this ran
-            self.app.call_from_thread(self._query_done, generation, query, *answer)
-
     # -- results arriving on the UI thread ---------------------------------------------------
 
     def _catalog_loaded(self, catalog: Catalog, source: str) -> None:
@@ -275,28 +255,14 @@ class MainScreen(Screen[None]):
         self.header_line.set_hardware("hardware not detected")
         self.notify(message, title="Hardware detection", severity="warning", timeout=8)
 
-    def _query_done(
-        self,
-        generation: int,
-        query: Query,
-        rows: Sequence[Model] | None,
-        cursor: int,
-        error: str | None,
-    ) -> None:
-        self._query_running = False
-        if generation != self._generation:
-            self._start_query()  # keys arrived meanwhile: run only the newest query
+    def _query_done(self, answer: Answer) -> None:
+        rows = answer.rows
+        if answer.error is not None or rows is None or self.catalog is None:
+            self.filter_bar.set_error(answer.error)
             return
-        if self._busy_timer is not None:
-            self._busy_timer.stop()
-            self._busy_timer = None
-        self.header_line.set_busy(False)
-        if error is not None or rows is None or self.catalog is None:
-            self.filter_bar.set_error(error)
-            return
-        self.table.set_sort(query.sort[0] if query.sort else None)
+        self.table.set_sort(answer.query.sort[0] if answer.query.sort else None)
         self.table.empty_message = self._empty_message()
-        self.table.set_rows(rows, cursor)
+        self.table.set_rows(rows, answer.cursor)
         self.header_line.set_counts(len(rows), len(self.catalog.models))
         if self._warmed is not self.catalog.models:  # once per catalogue, after its first rows
             self._warmed = self.catalog.models
@@ -313,38 +279,22 @@ class MainScreen(Screen[None]):
     # -- the query ---------------------------------------------------------------------------
 
     def refilter(self) -> None:
-        """Run the current query again (after the catalogue, the fit or the query changed).
-
-        One query runs at a time: keys pressed while it runs only bump the generation, and the
-        newest query starts when it finishes, so fast typing at 100,000 rows never piles up threads.
-        """
+        """Run the current query again (after the catalogue, the fit or the query changed)."""
         if self.catalog is None:
             return
-        self._generation += 1
         needs_fit = without_fit(self.current_query) != self.current_query
         if self.fit is None and needs_fit and not self._editing:
             self.filter_bar.set_error("fits and sort:best/fit/tps need detected hardware; ignored")
             self._fit_notice = True
-        if not self._query_running:
-            self._start_query()
+        self._queries.request()
 
-    def _start_query(self) -> None:
+    def _next_request(self) -> Request:
         assert self.catalog is not None
         query = self.current_query if self.fit is not None else without_fit(self.current_query)
         # Follow the highlighted model to its new place, unless the cursor sits at the top: there
         # the user is reading from the best row down, and stays on the (new) first row.
         keep = self.table.highlighted_model if self.table.cursor_row > 0 else None
-        models = self.catalog.models
-        if index_for(models).answers_at_once(query):
-            # Milliseconds even at 100,000 models: answered here, the new rows go out in the
-            # frame that shows the key's effect. A worker thread would add its start-up and a
-            # hand-back, and fight the frame being drawn for the interpreter.
-            self._query_done(self._generation, query, *_answer(models, query, self.fit, keep))
-            return
-        self._query_running = True
-        if self._busy_timer is None:
-            self._busy_timer = self.set_timer(BUSY_AFTER_S, lambda: self.header_line.set_busy(True))
-        self._run_query(self._generation, query, self.fit, keep)
+        return Request(self.catalog.models, query, self.fit, keep)
 
     def watch_current_query(self, query: Query) -> None:
         if not self._editing:
@@ -516,14 +466,3 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._hardware_failed, str(exc))
             return
         self.app.call_from_thread(self._hardware_ready, source, fit, summary)
-
-
-def _answer(
-    models: tuple[Model, ...], query: Query, fit: FitLookup | None, keep: Model | None
-) -> tuple[Sequence[Model] | None, int, str | None]:
-    """A query's rows, where `keep` landed in them, or the error that stopped it."""
-    try:
-        rows = run_query(models, query, fit)
-    except QueryError as exc:
-        return None, 0, str(exc)
-    return rows, index_of(rows, keep), None

@@ -26,8 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
+from measure import REPO_ROOT, ensure_catalog, key_figures, medians, peak_rss_mb, run_child
 
 TYPING = ["i", "in", "ins", "inst", "instr", "instru"]
 # The TUI's `s` key cycle (tui/query_cycles.py), each in its natural direction.
@@ -46,22 +45,6 @@ def keystroke_script() -> list[str]:
     script += list(SORT_CHANGES)
     script += [f"{sort} tier:small" for sort in SORT_CHANGES]
     return script
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    position = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[position]
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM): unlike ru_maxrss it starts afresh at exec."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # -- worker: one engine, one catalogue, one fresh process ---------------------------------------
@@ -123,17 +106,6 @@ def worker(engine: str, path: Path) -> dict[str, Any]:
 # -- driver ----------------------------------------------------------------------------------------
 
 
-def run_worker(engine: str, path: Path) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", engine, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-    )
-    return json.loads(out.stdout)
-
-
 def cli_seconds(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall time and peak RSS (MB) of one `modelscout ...` process writing to /dev/null."""
     t0 = time.perf_counter()
@@ -146,16 +118,6 @@ def cli_seconds(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     if status != 0:
         raise SystemExit(f"modelscout {' '.join(args)} failed ({status})")
     return elapsed, usage.ru_maxrss / 1024
-
-
-def ensure_catalog(size: int, data_dir: Path) -> Path:
-    path = data_dir / f"catalog-{size}.json"
-    if not path.exists():
-        # In a child process: a parent grown by generating 100,000 entries would hand its peak
-        # RSS on to every process it starts (Linux keeps ru_maxrss across fork and exec).
-        generator = [sys.executable, str(BENCH_DIR / "gen_catalog.py"), str(size), "-o", str(path)]
-        subprocess.run(generator, check=True)
-    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,30 +146,22 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     for size in sizes:
-        path = ensure_catalog(size, args.data_dir)
+        path = ensure_catalog(str(size), args.data_dir)
         per_engine: dict[str, Any] = {}
         for engine in ("modelscout", "per-call"):
-            results = [run_worker(engine, path) for _ in range(args.runs)]
-            p50 = statistics.median(percentile(r["keys_ms"], 0.5) for r in results)
-            p95 = statistics.median(percentile(r["keys_ms"], 0.95) for r in results)
-            worst = statistics.median(max(r["keys_ms"]) for r in results)
+            results = [run_child(__file__, [engine, str(path)]) for _ in range(args.runs)]
             figures = {
-                "load_s": statistics.median(r["load_s"] for r in results),
-                "warm_s": statistics.median(r["warm_s"] for r in results),
-                "key_p50_ms": p50,
-                "key_p95_ms": p95,
-                "key_max_ms": worst,
-                "sort_first_ms": statistics.median(r["sort_first_ms"] for r in results),
-                "sort_again_ms": statistics.median(r["sort_again_ms"] for r in results),
-                "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in results),
+                **medians(results, "load_s", "warm_s", "sort_first_ms", "sort_again_ms"),
+                **key_figures([r["keys_ms"] for r in results]),
+                **medians(results, "peak_rss_mb"),
             }
             if len({tuple(r["rows"]) for r in results}) != 1:
                 raise SystemExit("row counts differ between runs")
             per_engine[engine] = {**figures, "rows": results[0]["rows"]}
             print(
                 f"{size:>7} {engine:<10} {figures['load_s']:>7.2f} {figures['warm_s']:>7.2f} "
-                f"{p50:>6.1f}ms {p95:>6.1f}ms "
-                f"{worst:>6.1f}ms {figures['sort_first_ms']:>7.1f}ms {figures['sort_again_ms']:>8.1f}ms "
+                f"{figures['key_p50_ms']:>6.1f}ms {figures['key_p95_ms']:>6.1f}ms "
+                f"{figures['key_max_ms']:>6.1f}ms {figures['sort_first_ms']:>7.1f}ms {figures['sort_again_ms']:>8.1f}ms "
                 f"{figures['peak_rss_mb']:>6.0f} MB"
             )
         if per_engine["modelscout"]["rows"] != per_engine["per-call"]["rows"]:

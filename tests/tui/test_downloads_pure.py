@@ -3,14 +3,12 @@ the summary line, the panel's cells, the cache location and the On disk column."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from modelscout.fit import Verdict
 from modelscout.hub.download import Progress
 from modelscout.hub.jobs import JobState, JobStatus
 from modelscout.hub.variants import RepoFile, RepoListing
 from modelscout.tui.columns import disk_columns
-from modelscout.tui.downloads import build_offer, hub_cache_dir, job_summary, runs_here
+from modelscout.tui.downloads import build_offer, job_summary, runs_here
 from modelscout.tui.screens.downloads import duration, job_cells, progress_bar
 from tests.catalog.factory import model
 
@@ -118,12 +116,6 @@ def test_panel_cells_show_speed_and_eta_only_while_running() -> None:
     assert stopped[6:] == ("–", "–")
     assert (duration(None), duration(42), duration(185)) == ("–", "42s", "3m05s")
     assert progress_bar(None, 4) == "░░░░    –"
-
-
-def test_hub_cache_dir_follows_huggingface_hub_order() -> None:
-    assert hub_cache_dir({"HF_HUB_CACHE": "/c", "HF_HOME": "/h"}) == Path("/c")
-    assert hub_cache_dir({"HF_HOME": "/h", "XDG_CACHE_HOME": "/x"}) == Path("/h/hub")
-    assert hub_cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/huggingface/hub")
 
 
 def test_disk_column_appears_once_something_is_on_disk_and_counts_the_gguf_repo() -> None:

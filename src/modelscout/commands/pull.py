@@ -141,9 +141,9 @@ def _listing(repo_id: str, gguf_repo_id: str | None, args: argparse.Namespace) -
 def _target(args: argparse.Namespace) -> Path:
     if args.local_dir is not None:
         return Path(args.local_dir).expanduser()
-    from huggingface_hub import constants
+    from modelscout.hub.cache_dir import hub_cache_dir
 
-    return Path(constants.HF_HUB_CACHE).expanduser()
+    return hub_cache_dir()
 
 
 def _show_variants(listing: Any, args: argparse.Namespace) -> int:

@@ -1,16 +1,15 @@
 """Free disk space where the Hugging Face cache lives, so a pull can be checked before it starts.
 
-The cache folder is resolved as huggingface_hub resolves it: HF_HUB_CACHE, else HF_HOME/hub, else
-XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub (huggingface_hub constants.py).
+The cache folder is the one downloads write to (`modelscout.hub.cache_dir`).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+
+from modelscout.hub.cache_dir import hub_cache_dir
 
 
 @dataclass(frozen=True)
@@ -21,18 +20,8 @@ class DiskInfo:
     total_bytes: int
 
 
-def hf_cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    if env.get("HF_HUB_CACHE"):
-        return Path(env["HF_HUB_CACHE"]).expanduser()
-    if env.get("HF_HOME"):
-        return Path(env["HF_HOME"]).expanduser() / "hub"
-    cache = Path(env["XDG_CACHE_HOME"]).expanduser() if env.get("XDG_CACHE_HOME") else None
-    return (cache or Path.home() / ".cache") / "huggingface" / "hub"
-
-
 def read_disk(env: Mapping[str, str] | None = None) -> tuple[DiskInfo | None, list[str]]:
-    target = hf_cache_dir(env)
+    target = hub_cache_dir(env)
     probe = target
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent

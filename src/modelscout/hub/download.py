@@ -6,11 +6,8 @@ The job is UI-agnostic: the CLI drives it with a progress bar, the TUI from a wo
 continues from them), retries dropped connections with backoff, refuses to start when the disk cannot
 hold the download, and refuses file names that would land outside the target folder.
 
-Placement follows huggingface_hub exactly, so transformers, vLLM, llama.cpp and ``hf`` find the files:
-``<HF_HUB_CACHE>/models--org--name/blobs/<etag>`` with ``snapshots/<commit>/<path>`` links and
-``refs/<revision>``; with a local folder, ``<dir>/<path>`` plus hf's ``.cache/huggingface/download``
-metadata. The same lock files as huggingface_hub guard each file, so two processes (ours or ``hf``)
-pulling the same repo download each file once.
+Where the files land, and the locks that guard them, follow huggingface_hub exactly
+(`modelscout.hub.placement`), so transformers, vLLM, llama.cpp and ``hf`` find them.
 """
 
 from __future__ import annotations
@@ -21,15 +18,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import TypeVar
 
 from modelscout.errors import DownloadError
-from modelscout.hub import transfer
+from modelscout.hub.cache_dir import hub_cache_dir
 from modelscout.hub.errors import explain, is_transient
+from modelscout.hub.placement import Placement, unsafe_path_reason
 from modelscout.hub.transfer import DownloadCancelled
 from modelscout.hub.variants import (
-    RepoFile,
     RepoListing,
     Variant,
     choose_variant,
@@ -50,9 +47,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-DEFAULT_REVISION = "main"
 SPEED_WINDOW_S = 5.0
-LOCK_POLL_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -101,22 +96,6 @@ class DownloadResult:
     elapsed_s: float
 
 
-def unsafe_path_reason(path: str) -> str | None:
-    """Why a repo file name must not be written to disk (it would escape the target), or None."""
-    if not path or "\x00" in path:
-        return "empty or contains a NUL byte"
-    parts = path.replace("\\", "/").split("/")
-    if ".." in parts:
-        return "contains '..'"
-    if any(part in ("", ".") for part in parts):
-        return "has an empty or '.' segment"
-    if PurePosixPath(path).is_absolute() or any(
-        PureWindowsPath(part).drive or PureWindowsPath(part).root for part in parts
-    ):
-        return "is an absolute path"
-    return None
-
-
 def free_bytes_at(path: Path) -> int | None:
     """Free space on the disk that holds `path` (or would, once created); None if unknowable."""
     for candidate in (path, *path.parents):
@@ -127,18 +106,10 @@ def free_bytes_at(path: Path) -> int | None:
     return None
 
 
-def _cache_dir(request: DownloadRequest) -> Path:
-    if request.cache_dir is not None:
-        return Path(request.cache_dir).expanduser()
-    from huggingface_hub import constants
-
-    return Path(constants.HF_HUB_CACHE).expanduser()
-
-
 def _target_dir(request: DownloadRequest) -> Path:
     if request.local_dir is not None:
         return Path(request.local_dir).expanduser()
-    return _cache_dir(request)
+    return hub_cache_dir(explicit=request.cache_dir)
 
 
 class _RateMeter:
@@ -279,7 +250,7 @@ class DownloadJob:
         commit = listing.commit_sha
         if not commit:
             raise DownloadError(f"the Hub did not say which commit {req.repo_id} is at: try again")
-        placer = _Placement(req, listing.repo_id, commit, target)
+        placer = Placement(req, listing.repo_id, commit, target)
         present = sum(placer.bytes_present(f) for f in variant.files)
         needed = (variant.size_bytes - present) if variant.size_bytes is not None else None
         if needed is not None and free is not None and needed > free:
@@ -382,148 +353,3 @@ class DownloadJob:
             eta_s=eta,
             current_file=self._current,
         )
-
-
-class _Placement:
-    """Where each file of one repo commit goes, in the HF cache layout or a local folder."""
-
-    def __init__(self, request: DownloadRequest, repo_id: str, commit: str, target: Path) -> None:
-        from huggingface_hub.file_download import repo_folder_name
-
-        self.request = request
-        self.repo_id = repo_id
-        self.commit = commit
-        self.local = request.local_dir is not None
-        self.target = target
-        folder = repo_folder_name(repo_id=repo_id, repo_type="model")
-        if self.local:
-            self.root = target
-            self.meta_dir = target / ".cache" / "huggingface" / "download"
-        else:
-            self.storage = target / folder
-            self.root = self.storage / "snapshots" / commit
-            self.locks = target / ".locks" / folder
-        self._symlinks: bool | None = None
-
-    def destination(self, f: RepoFile) -> Path:
-        return self.root.joinpath(*f.path.split("/"))
-
-    def bytes_present(self, f: RepoFile) -> int:
-        """Bytes of this file already on disk: all of it when complete, else any partial data."""
-        if self._complete(f):
-            return f.size_bytes or 0
-        etag = f.sha256 or f.blob_id
-        if etag is None:
-            return 0
-        return transfer.partial_size(self._partial(f, etag))
-
-    def _complete(self, f: RepoFile) -> bool:
-        if self.local:
-            return (
-                self._local_metadata_etag(f) in (f.sha256, f.blob_id)
-                and self.destination(f).exists()
-            )
-        return self.destination(f).exists()
-
-    def _partial(self, f: RepoFile, etag: str) -> Path:
-        if self.local:
-            name = f.path.replace("/", "--")
-            return self.meta_dir / f"{name}.{etag}.incomplete"
-        return self.storage / "blobs" / f"{etag}.incomplete"
-
-    def _lock_path(self, f: RepoFile, etag: str) -> Path:
-        if self.local:  # huggingface_hub's own lock for this file in a local folder
-            return self._meta_file(f, ".lock")
-        return self.locks / f"{etag}.lock"
-
-    def _meta_file(self, f: RepoFile, suffix: str) -> Path:
-        parts = f.path.split("/")
-        return self.meta_dir.joinpath(*parts[:-1], parts[-1] + suffix)
-
-    def _metadata_path(self, f: RepoFile) -> Path:
-        return self._meta_file(f, ".metadata")
-
-    def _local_metadata_etag(self, f: RepoFile) -> str | None:
-        try:
-            lines = self._metadata_path(f).read_text().splitlines()
-        except OSError:
-            return None
-        return lines[1].strip() if len(lines) >= 2 else None
-
-    def fetch(
-        self, f: RepoFile, *, stop: Callable[[], bool], on_bytes: Callable[[int], None]
-    ) -> None:
-        from filelock import FileLock, Timeout
-        from huggingface_hub import constants
-        from huggingface_hub.file_download import get_hf_file_metadata, hf_hub_url
-        from huggingface_hub.utils import build_hf_headers
-
-        if self._complete(f):
-            return
-        req = self.request
-        url = hf_hub_url(self.repo_id, f.path, revision=self.commit, endpoint=req.endpoint)
-        meta = get_hf_file_metadata(
-            url, token=req.token, endpoint=req.endpoint, timeout=constants.HF_HUB_ETAG_TIMEOUT
-        )
-        etag = meta.etag or f.sha256 or f.blob_id
-        if not etag:
-            raise DownloadError(f"the Hub sent no checksum for {f.path}: try again later")
-        size = meta.size if meta.size is not None else f.size_bytes
-        headers = build_hf_headers(token=req.token, library_name="modelscout")
-        headers = transfer.without_foreign_auth(url, meta.location, headers)
-        lock_path = self._lock_path(f, etag)
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(lock_path), mode=0o664)
-        while True:
-            if stop():
-                raise DownloadCancelled("cancelled")
-            try:
-                lock.acquire(timeout=LOCK_POLL_S)
-                break
-            except Timeout:
-                continue
-        try:
-            final = self.destination(f) if self.local else self.storage / "blobs" / etag
-            if self.local or not final.exists():
-                partial = self._partial(f, etag)
-                partial.parent.mkdir(parents=True, exist_ok=True)
-                transfer.fetch(
-                    meta.location,
-                    partial,
-                    size_bytes=size,
-                    etag=etag,
-                    headers=headers,
-                    stop=stop,
-                    on_bytes=on_bytes,
-                )
-                transfer.publish(partial, final)
-            if self.local:
-                self._write_local_metadata(f, etag)
-            else:
-                transfer.link_or_copy(final, self.destination(f), self._symlinks_supported())
-        finally:
-            lock.release()
-
-    def _symlinks_supported(self) -> bool:
-        if self._symlinks is None:
-            from huggingface_hub.file_download import are_symlinks_supported
-
-            self._symlinks = are_symlinks_supported(self.target)
-        return self._symlinks
-
-    def _write_local_metadata(self, f: RepoFile, etag: str) -> None:
-        # huggingface_hub's format, so a later `hf download --local-dir` sees the file as current.
-        from modelscout.catalog.location import write_atomic
-
-        text = f"{self.commit}\n{etag}\n{time.time()}\n"
-        write_atomic(self._metadata_path(f), text.encode())
-
-    def finish(self) -> None:
-        """Record which commit the requested revision names, as huggingface_hub does in refs/."""
-        if self.local:
-            return
-        from modelscout.catalog.location import write_atomic
-
-        revision = self.request.revision or DEFAULT_REVISION
-        if revision != self.commit:
-            write_atomic(self.storage / "refs" / revision, self.commit.encode())

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelscout.errors import DownloadError
+from modelscout.hub.cache_dir import hub_cache_dir
 
 
 @dataclass(frozen=True)
@@ -34,20 +35,12 @@ class LocalRepo:
     last_modified: float
 
 
-def _resolve_cache(cache_dir: Path | None) -> Path:
-    if cache_dir is not None:
-        return Path(cache_dir).expanduser()
-    from huggingface_hub import constants
-
-    return Path(constants.HF_HUB_CACHE).expanduser()
-
-
 def scan_local(cache_dir: Path | None = None) -> tuple[LocalRepo, ...]:
     """Model repos in the HF cache, largest first; an absent cache is simply empty."""
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
 
-    root = _resolve_cache(cache_dir)
+    root = hub_cache_dir(explicit=cache_dir)
     try:
         info = scan_cache_dir(root)
     except CacheNotFound:
@@ -98,7 +91,7 @@ def delete_repo(repo_id: str, cache_dir: Path | None = None) -> int:
     """Delete every cached revision of a repo (and its partial downloads); returns bytes freed."""
     from huggingface_hub import scan_cache_dir
 
-    root = _resolve_cache(cache_dir)
+    root = hub_cache_dir(explicit=cache_dir)
     wanted = repo_id.lower()
     matches = [r for r in scan_local(root) if r.repo_id.lower() == wanted]
     if not matches:

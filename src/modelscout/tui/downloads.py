@@ -12,7 +12,7 @@ announces state changes as notifications and publishes `changed` for what shows 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
@@ -26,6 +26,7 @@ from textual.signal import Signal
 from modelscout import format as fmt
 from modelscout.catalog.model import Model
 from modelscout.errors import DownloadError
+from modelscout.hub.cache_dir import hub_cache_dir
 from modelscout.hub.jobs import DEFAULT_MAX_RUNNING, DownloadQueue, JobState, JobStatus
 from modelscout.hub.local import LocalRepo
 from modelscout.hub.variants import ALL, GGUF_PREFIX, RepoListing, Variant
@@ -54,21 +55,6 @@ DOWNLOAD_BINDINGS: list[BindingType] = [
         tooltip="Refresh catalogue from the Hub",
     ),
 ]
-
-
-def hub_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Where huggingface_hub keeps its cache, read from the environment now rather than when it was
-    imported: HF_HUB_CACHE, else HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else
-    ~/.cache/huggingface/hub (huggingface_hub's own order)."""
-    env = os.environ if environ is None else environ
-    explicit = env.get("HF_HUB_CACHE") or env.get("HUGGINGFACE_HUB_CACHE")
-    if explicit:
-        return Path(explicit).expanduser()
-    home = env.get("HF_HOME")
-    if not home:
-        cache = env.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-        home = os.path.join(cache, "huggingface")
-    return Path(home).expanduser() / "hub"
 
 
 class JobUpdated(Message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from sys import intern
 from typing import Any
 
 import msgspec
@@ -87,6 +88,9 @@ class Source(msgspec.Struct, frozen=True, gc=False):
     detail: str | None = None  # the table row label or the article section
     says: dict[str, Any] = msgspec.field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        force_setattr(self, "kind", intern(self.kind))  # one of four: shared, as in Model
+
 
 class Architecture(msgspec.Struct, frozen=True, gc=False):
     """What the KV-cache estimate needs from a model's config.json."""
@@ -94,6 +98,20 @@ class Architecture(msgspec.Struct, frozen=True, gc=False):
     layers: int
     kv_heads: int
     head_dim: int
+
+
+# Fields with few distinct values across a catalogue (four modalities, a dozen licences, one refresh
+# date, a creator per few models): one shared string per value rather than one per record saves
+# about 35 MB at 100,000 models.
+_SHARED_FIELDS = (
+    "creator",
+    "modality",
+    "license",
+    "release",
+    "last_modified",
+    "refreshed_at",
+    "pipeline_tag",
+)
 
 
 class Model(msgspec.Struct, frozen=True, gc=False):
@@ -135,6 +153,10 @@ class Model(msgspec.Struct, frozen=True, gc=False):
     openness: Openness = Openness.CLOSED
 
     def __post_init__(self) -> None:
+        for name in _SHARED_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                force_setattr(self, name, intern(value))
         force_setattr(self, "tier", tier_for(self.total_params_b))
         force_setattr(
             self,

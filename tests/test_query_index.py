@@ -101,6 +101,62 @@ def test_hardware_queries_match(text: str) -> None:
     assert QueryIndex(CATALOG).run(query, fit) == run_query_per_call(CATALOG, query, fit)
 
 
+class _OtherFit(_NoFit):
+    """A second machine: other verdicts, so a result cached for the first would show."""
+
+    def fits(self, model: Model) -> bool:
+        return model.active_params_b < 4
+
+    def est_tps(self, model: Model) -> float | None:
+        return 50 / model.total_params_b
+
+    def fit_rank(self, model: Model) -> int | None:
+        return None if model.moe else int(model.active_params_b) % 4
+
+
+hardware_sorts = st.lists(
+    st.builds(
+        SortKey,
+        key=st.sampled_from([*SORT_KEYS, "best", "fit", "tps"]),
+        descending=st.booleans(),
+    ),
+    max_size=2,
+).map(tuple)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(queries, st.booleans(), hardware_sorts, st.sampled_from([0, 1])),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_hardware_queries_match_over_a_session_with_two_machines(
+    session: list[tuple[Query, bool, tuple[SortKey, ...], int]],
+) -> None:
+    machines = (_NoFit(), _OtherFit())
+    index = QueryIndex(CATALOG)
+    for base, fits, sort, machine in session:
+        query = base.with_(fits=fits, sort=sort)
+        fit = machines[machine]
+        assert index.run(query, fit) == run_query_per_call(CATALOG, query, fit), query.to_text()
+
+
+def test_hardware_queries_are_answered_at_once_after_warming_for_that_fit() -> None:
+    models = parse_catalog(catalog_document(2_500, seed=5), "gen")[0]
+    index = QueryIndex(models)
+    fit, other = _NoFit(), _OtherFit()
+    query = parse_query("fits sort:best")
+    assert not index.answers_at_once(query, fit)
+    index.warm([SortKey("best", False)], fit)
+    assert index.answers_at_once(query, fit)
+    assert index.answers_at_once(parse_query("fits sort:-best"), fit)  # '-best' is 'best'
+    assert not index.answers_at_once(query, other)
+    assert not index.answers_at_once(parse_query("fits sort:tps"), fit)
+    assert index.run(query, fit) == run_query_per_call(models, query, fit)
+
+
 def test_hardware_queries_without_a_fit_raise_the_same_error() -> None:
     for text in ("fits", "sort:tps"):
         with pytest.raises(QueryError):

@@ -9,7 +9,9 @@ every later query on the same catalogue:
 - each sort key gets one order (unknowns last, ties in catalogue order) and a dense rank, so sorting
   the rows a filter kept is a pass over that order, not a sort;
 - recent filter results are remembered, and a query that only narrows a remembered one (typing
-  ``qwen`` after ``qwe``) scans that result instead of the whole catalogue.
+  ``qwen`` after ``qwe``) scans that result instead of the whole catalogue;
+- what depends on the hardware (the ``fits`` column, the orders of ``sort:best``, ``fit`` and
+  ``tps``) is kept the same way for the most recent fit, and dropped when another fit arrives.
 
 Results are the same as `query.run_query`'s per-call engine, row for row; the tests hold them equal.
 """
@@ -113,14 +115,13 @@ class QueryIndex:
     def __init__(self, models: tuple[Model, ...]) -> None:
         self.models = models
         self._columns: dict[str, list[Any]] = {}
-        self._ranks: dict[tuple[str, bool], list[int]] = {}
-        self._orders: dict[tuple[str, bool], list[int]] = {}
-        self._known_counts: dict[str, int] = {}  # rows with a value, per sort key
         self._ids: array[int] | None = None
         self._recent: OrderedDict[Query, list[int]] = OrderedDict()
         # Every order and rank list holds these int objects rather than new ones: 8 bytes a row
         # instead of 36 (ints above 256 are separate objects), 100,000 rows at a time.
         self._ints: list[int] = list(range(len(models) + 2))
+        self._sorts = _Orders(models, self._ints, SORT_KEYS.__getitem__)
+        self._hardware: _HardwareColumns | None = None  # for the most recent fit only
         # The TUI queries from worker threads, and a superseded query may still be finishing.
         self._lock = threading.Lock()
 
@@ -151,27 +152,43 @@ class QueryIndex:
         rows = self._filtered(replace(query, sort=()), fit)
         return self._sorted(rows, query.sort, fit) if query.sort else rows
 
-    def answers_at_once(self, query: Query) -> bool:
+    def answers_at_once(self, query: Query, fit: FitLookup | None = None) -> bool:
         """Whether `query` needs nothing that is slow to build: then it takes milliseconds even at
         100,000 models (a scan per filter and a pass over a built order), and the TUI runs it on
         the spot instead of paying a thread hand-off for it.
 
-        Slow: the search text or a sort order not built yet (0.1 to 0.7 s at 100,000 models),
-        the `fits` filter and hardware sort keys (a fit estimate per model).
+        Slow: the search text, a sort order or the `fits` column not built yet (0.1 to 0.7 s at
+        100,000 models; the hardware ones cost a fit estimate per model).
         """
         if len(self.models) <= _SMALL:
             return True
-        if query.fits or (query.words and "text" not in self._columns):
+        if query.words and "text" not in self._columns:
             return False
-        return all(s.key in SORT_KEYS and (s.key, s.descending) in self._orders for s in query.sort)
+        hardware = self._hardware if fit is not None and self._hardware is not None else None
+        if hardware is not None and hardware.fit is not fit:
+            hardware = None
+        if query.fits and (hardware is None or hardware.fits is None):
+            return False
+        for s in query.sort:
+            if s.key in SORT_KEYS:
+                if not self._sorts.built(s.key, s.descending):
+                    return False
+            elif hardware is None or not hardware.orders.built(*_hardware_key(s)):
+                return False
+        return True
 
-    def warm(self, sort_keys: Sequence[SortKey] = ()) -> None:
-        """Build the search text and these sort orders now, e.g. in a background thread after
-        loading, so that neither the first word typed nor the first use of a sort pays for them."""
+    def warm(self, sort_keys: Sequence[SortKey] = (), fit: FitLookup | None = None) -> None:
+        """Build the search text, these sort orders and, given a fit, the `fits` column now, e.g.
+        in a background thread after loading, so that neither the first word typed nor the first
+        use of a sort or of `fits` pays for them."""
         self._column("text")
+        if fit is not None:
+            self._fits(fit)
         for sort_key in sort_keys:
             if sort_key.key in SORT_KEYS:
-                self._order(sort_key.key, sort_key.descending)
+                self._sorts.order(sort_key.key, sort_key.descending)
+            elif fit is not None:
+                self._hardware_for(fit).orders.order(*_hardware_key(sort_key))
 
     # -- columns -------------------------------------------------------------------------------
 
@@ -194,9 +211,25 @@ class QueryIndex:
 
     # -- filtering -----------------------------------------------------------------------------
 
+    def _hardware_for(self, fit: FitLookup) -> _HardwareColumns:
+        hardware = self._hardware
+        if hardware is None or hardware.fit is not fit:
+            hardware = _HardwareColumns(fit, self.models, self._ints)
+            self._hardware = hardware  # one assignment: a thread sees the old or the new, whole
+        return hardware
+
+    def _fits(self, fit: FitLookup) -> list[bool]:
+        hardware = self._hardware_for(fit)
+        if hardware.fits is None:
+            hardware.fits = [fit.fits(m) for m in self.models]
+        return hardware.fits
+
     def _filtered(self, query: Query, fit: FitLookup | None) -> list[int]:
-        if query.fits:  # depends on the fit as well as the query: not remembered
-            return self._apply(query, self._ints[: len(self.models)], fit)
+        if query.fits:  # the rest of the query as usual (and remembered), then the fit's column
+            assert fit is not None  # positions() has raised already otherwise
+            fits = self._fits(fit)
+            rows = self._filtered(replace(query, fits=False), fit)
+            return list(compress(rows, map(fits.__getitem__, rows)))
         with self._lock:
             found = self._recent.get(query)
             if found is not None:
@@ -250,33 +283,79 @@ class QueryIndex:
                 rows = list(
                     compress(rows, map(contains, map(text.__getitem__, rows), repeat(word)))
                 )
-        if query.fits:
-            assert fit is not None  # positions() has raised already otherwise
-            models = self.models
-            rows = [i for i in rows if fit.fits(models[i])]
         return rows if isinstance(rows, list) else list(rows)
 
     # -- sorting -------------------------------------------------------------------------------
 
-    def _rank(self, key: str, descending: bool) -> list[int]:
+    def _orders_for(self, sort_key: SortKey, fit: FitLookup | None) -> tuple[_Orders, str, bool]:
+        if sort_key.key in SORT_KEYS:
+            return self._sorts, sort_key.key, sort_key.descending
+        assert fit is not None  # positions() has raised already otherwise
+        return self._hardware_for(fit).orders, *_hardware_key(sort_key)
+
+    def _sorted(self, rows: list[int], keys: Sequence[SortKey], fit: FitLookup | None) -> list[int]:
+        count = len(self.models)
+        if len(keys) == 1:
+            orders, key, descending = self._orders_for(keys[0], fit)
+            order = orders.order(key, descending)
+            if len(rows) == count:
+                return order
+            if len(rows) * _DENSE_FRACTION >= count:
+                return list(filter(set(rows).__contains__, order))
+        ordered = list(rows)
+        # One stable sort per key, last key first, as sort_models does; a rank already puts
+        # unknowns last in either direction.
+        for sort_key in reversed(keys):
+            orders, key, descending = self._orders_for(sort_key, fit)
+            ordered.sort(key=orders.rank(key, descending).__getitem__)
+        return ordered
+
+
+def _hardware_key(sort_key: SortKey) -> tuple[str, bool]:
+    # 'best' already puts what runs here first and the most capable of those first; reversed it
+    # would put what cannot run first, so '-best' means the same (as in sort_models).
+    return sort_key.key, sort_key.descending and sort_key.key != "best"
+
+
+class _Orders:
+    """Per sort key, every catalogue position in order and each position's dense rank, built on
+    first use (unknowns last, ties in catalogue order, as a stable sort leaves them)."""
+
+    def __init__(
+        self,
+        models: tuple[Model, ...],
+        ints: list[int],
+        value_of: Callable[[str], Callable[[Model], Any]],
+    ) -> None:
+        self._models = models
+        self._ints = ints
+        self._value_of = value_of
+        self._ranks: dict[tuple[str, bool], list[int]] = {}
+        self._orders: dict[tuple[str, bool], list[int]] = {}
+        self._known_counts: dict[str, int] = {}  # rows with a value, per sort key
+
+    def built(self, key: str, descending: bool) -> bool:
+        return (key, descending) in self._orders
+
+    def rank(self, key: str, descending: bool) -> list[int]:
         """Dense rank of each row under one sort key: equal values share a rank, unknowns last."""
         rank = self._ranks.get((key, descending))
         if rank is None:
-            rank = self._build_order(key, descending)[1]
+            rank = self._build(key, descending)[1]
         return rank
 
-    def _order(self, key: str, descending: bool) -> list[int]:
-        """Every position in this key's order; ties keep catalogue order, as a stable sort does."""
+    def order(self, key: str, descending: bool) -> list[int]:
+        """Every position in this key's order. Do not modify the list."""
         order = self._orders.get((key, descending))
         if order is None:
-            order = self._build_order(key, descending)[0]
+            order = self._build(key, descending)[0]
         return order
 
-    def _build_order(self, key: str, descending: bool) -> tuple[list[int], list[int]]:
+    def _build(self, key: str, descending: bool) -> tuple[list[int], list[int]]:
         if descending:
             return self._build_descending(key)
-        value_of = SORT_KEYS[key]
-        values = [value_of(m) for m in self.models]
+        value_of = self._value_of(key)
+        values = [value_of(m) for m in self._models]
         ints = self._ints
         known = [i for i, v in zip(ints, values, strict=False) if v is not None]
         known.sort(key=values.__getitem__)  # stable: ties keep catalogue order
@@ -305,8 +384,8 @@ class QueryIndex:
         A stable sort by descending rank keeps equal values in catalogue order, as sort_models'
         ``sort(reverse=True)`` does; unknowns stay last.
         """
-        ascending = self._order(key, False)
-        rank_up = self._rank(key, False)
+        ascending = self.order(key, False)
+        rank_up = self.rank(key, False)
         known_count = self._known_counts[key]
         known = ascending[:known_count]
         known.sort(key=rank_up.__getitem__, reverse=True)
@@ -318,30 +397,14 @@ class QueryIndex:
         self._orders[(key, True)] = order
         return order, rank
 
-    def _sorted(self, rows: list[int], keys: Sequence[SortKey], fit: FitLookup | None) -> list[int]:
-        count = len(self.models)
-        if len(keys) == 1 and keys[0].key in SORT_KEYS:
-            order = self._order(keys[0].key, keys[0].descending)
-            if len(rows) == count:
-                return order
-            if len(rows) * _DENSE_FRACTION >= count:
-                return list(filter(set(rows).__contains__, order))
-        ordered = list(rows)
-        # One stable sort per key, last key first, as sort_models does; a rank already puts
-        # unknowns last in either direction.
-        for sort_key in reversed(keys):
-            if sort_key.key in SORT_KEYS:
-                ordered.sort(key=self._rank(sort_key.key, sort_key.descending).__getitem__)
-                continue
-            value_of = sort_value(sort_key.key, fit)
-            models = self.models
-            values = {i: value_of(models[i]) for i in ordered}
-            known = [i for i in ordered if values[i] is not None]
-            known.sort(
-                key=values.__getitem__, reverse=sort_key.descending and sort_key.key != "best"
-            )
-            ordered = known + [i for i in ordered if values[i] is None]
-        return ordered
+
+class _HardwareColumns:
+    """What depends on one fit: its `fits` column and the orders of the hardware sort keys."""
+
+    def __init__(self, fit: FitLookup, models: tuple[Model, ...], ints: list[int]) -> None:
+        self.fit = fit
+        self.fits: list[bool] | None = None
+        self.orders = _Orders(models, ints, lambda key: sort_value(key, fit))
 
 
 _NOTHING = object()

@@ -341,7 +341,7 @@ async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
     from modelscout.query_index import QueryIndex
 
     # Every query slow, as a `fits` query or a first sort at 100,000 models: each goes to a worker.
-    monkeypatch.setattr(QueryIndex, "answers_at_once", lambda self, query: False)
+    monkeypatch.setattr(QueryIndex, "answers_at_once", lambda self, query, fit=None: False)
     release = threading.Event()
     ran: list[str] = []
     real_run_query = runner_module.run_query
@@ -394,7 +394,9 @@ async def test_quick_queries_are_answered_on_the_ui_thread_and_slow_ones_in_a_wo
     monkeypatch.setattr(
         QueryIndex,
         "answers_at_once",
-        lambda self, query: "sort:name" not in query.to_text() and real_answers(self, query),
+        lambda self, query, fit=None: (
+            "sort:name" not in query.to_text() and real_answers(self, query, fit)
+        ),
     )
     app = make_app()
     async with app.run_test() as pilot:

@@ -69,7 +69,7 @@ class QueryRunner:
 
     def _start(self) -> None:
         request = self._read()
-        if index_for(request.models).answers_at_once(request.query):
+        if index_for(request.models).answers_at_once(request.query, request.fit):
             self._finish(self._generation, answer(request))
             return
         self._running = True

@@ -117,7 +117,8 @@ class MainScreen(Screen[None]):
             self, self._next_request, self._query_done, lambda busy: self.header_line.set_busy(busy)
         )
         self._fit_notice = False  # the filter bar says the fit part of the query is ignored
-        self._warmed: tuple[Model, ...] | None = None  # the catalogue whose query index is built
+        # The catalogue and fit whose query index is built (or being built).
+        self._warmed: tuple[tuple[Model, ...], FitLookup | None] | None = None
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
 
     @property
@@ -177,15 +178,16 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def _warm_index(self) -> None:
-        """Build what typing and the `s` key need (the search text, the orders of the sort
-        cycle) while the first screen is read: at 100,000 models their first use would add up to
-        0.3 s to a key press. (No arguments: a worker's description holds their repr, which for
-        the catalogue is 150 MB.)"""
-        models = self._warmed
-        if models is not None:
-            keys = [SortKey(key, key in qc.DESCENDING_FIRST) for key in qc.SORT_CYCLE]
+        """Build what typing and the `s` and `f` keys need (the search text, the orders of the
+        sort cycle, the `fits` column) while the first screen is read: at 100,000 models their
+        first use would add up to half a second to a key press. (No arguments: a worker's
+        description holds their repr, which for the catalogue is 150 MB.)"""
+        if self._warmed is not None:
+            models, fit = self._warmed
+            cycle = qc.sort_cycle(fit_available=fit is not None)
+            keys = [SortKey(key, key in qc.DESCENDING_FIRST) for key in cycle]
             with self.modelscout_app.collector.paused():
-                index_for(models).warm(keys)
+                index_for(models).warm(keys, fit)
 
     @work(thread=True, exclusive=True, group="hardware")
     def _detect_hardware(self) -> None:
@@ -264,8 +266,10 @@ class MainScreen(Screen[None]):
         self.table.empty_message = self._empty_message()
         self.table.set_rows(rows, answer.cursor)
         self.header_line.set_counts(len(rows), len(self.catalog.models))
-        if self._warmed is not self.catalog.models:  # once per catalogue, after its first rows
-            self._warmed = self.catalog.models
+        warmed = self._warmed
+        if warmed is None or warmed[0] is not self.catalog.models or warmed[1] is not self.fit:
+            # Once per catalogue and fit, after the first rows they give are on screen.
+            self._warmed = (self.catalog.models, self.fit)
             self.call_after_refresh(self._warm_index)
 
     def _empty_message(self) -> str:

@@ -7,6 +7,7 @@ catalogue size.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -119,6 +120,7 @@ class MainScreen(Screen[None]):
         self._fit_notice = False  # the filter bar says the fit part of the query is ignored
         # The catalogue and fit whose query index is built (or being built).
         self._warmed: tuple[tuple[Model, ...], FitLookup | None] | None = None
+        self._warming = threading.Lock()
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
 
     @property
@@ -176,13 +178,19 @@ class MainScreen(Screen[None]):
             return
         self.app.call_from_thread(self._catalog_loaded, catalog, source)
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, group="index")
     def _warm_index(self) -> None:
         """Build what typing and the `s` and `f` keys need (the search text, the orders of the
         sort cycle, the `fits` column) while the first screen is read: at 100,000 models their
         first use would add up to half a second to a key press. (No arguments: a worker's
-        description holds their repr, which for the catalogue is 150 MB.)"""
-        if self._warmed is not None:
+        description holds their repr, which for the catalogue is 150 MB.)
+
+        One at a time, each for the newest catalogue and fit: two at once (the hardware arriving
+        while the catalogue's run is still going) would build the same columns twice.
+        """
+        with self._warming:
+            if self._warmed is None:
+                return
             models, fit = self._warmed
             cycle = qc.sort_cycle(fit_available=fit is not None)
             keys = [SortKey(key, key in qc.DESCENDING_FIRST) for key in cycle]

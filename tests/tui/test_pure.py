@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from modelscout.catalog.load import Catalog
 from modelscout.query import parse_query
 from modelscout.tui import query_cycles as qc
-from modelscout.tui.columns import CATALOGUE_COLUMNS, GAP, active_cell, layout, openness_cell
+from modelscout.tui.columns import (
+    CATALOGUE_COLUMNS,
+    GAP,
+    active_cell,
+    fit_columns,
+    layout,
+    openness_cell,
+)
 from modelscout.tui.rows import describe_catalog, parse_size_b, parse_tokens
 from modelscout.tui.settings import Settings, load_settings, save_settings
 from modelscout.tui.snippets import run_snippets
@@ -78,6 +85,23 @@ def test_layout_drops_the_least_useful_columns_first() -> None:
     keys = [c.key for c, _ in layout(CATALOGUE_COLUMNS, 60)]
     assert keys == ["name", "tier", "total", "active", "ctx", "intelligence"]
     assert len(layout(CATALOGUE_COLUMNS, 78)) == len(CATALOGUE_COLUMNS)
+
+
+class _AnyFit:
+    def fits(self, model: object) -> bool:
+        return True
+
+    def est_tps(self, model: object) -> float | None:
+        return None
+
+    def fit_rank(self, model: object) -> int | None:
+        return None
+
+
+def test_every_sortable_header_has_room_for_its_sort_arrow() -> None:
+    for column in (*CATALOGUE_COLUMNS, *fit_columns(_AnyFit())):
+        if column.sort_key is not None:
+            assert column.min_width >= len(column.label) + 1, column.label
 
 
 def test_cells() -> None:

@@ -84,7 +84,7 @@ CATALOGUE_COLUMNS: tuple[Column, ...] = (
     Column(
         "total",
         "Params",
-        6,
+        7,
         lambda m: Cell(fmt.params(m.total_params_b)),
         align="right",
         drop_order=2,
@@ -143,7 +143,7 @@ def fit_columns(fit: FitLookup) -> tuple[Column, ...]:
 
     return (
         Column("fit", "Fit", 7, fit_cell, drop_order=1, sort_key="best"),
-        Column("tps", "Tok/s", 5, tps_cell, align="right", drop_order=2, sort_key="tps"),
+        Column("tps", "Tok/s", 6, tps_cell, align="right", drop_order=2, sort_key="tps"),
     )
 
 

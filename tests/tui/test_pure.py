@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from modelscout.catalog.load import Catalog
+from modelscout.cells import fit_to_width
 from modelscout.query import parse_query
 from modelscout.tui import query_cycles as qc
 from modelscout.tui.columns import (
@@ -23,7 +24,6 @@ from modelscout.tui.columns import (
 from modelscout.tui.rows import describe_catalog, parse_size_b, parse_tokens
 from modelscout.tui.settings import Settings, load_settings, save_settings
 from modelscout.tui.snippets import run_snippets
-from modelscout.tui.widgets.model_table import fit_cell
 from tests.catalog.factory import model
 
 
@@ -117,11 +117,11 @@ def test_cells() -> None:
     assert ctx.cell(model(context_tokens=262144)).text == "262k"
 
 
-def test_fit_cell_pads_aligns_and_cuts() -> None:
-    assert fit_cell("2.3B", 6, "right") == "  2.3B"
-    assert fit_cell("Qwen", 6, "left") == "Qwen  "
-    assert fit_cell("Qwen3 30B A3B", 8, "left") == "Qwen3 3…"
-    assert fit_cell("anything", 0, "left") == ""
+def test_fit_to_width_pads_aligns_and_cuts() -> None:
+    assert fit_to_width("2.3B", 6, "right") == "  2.3B"
+    assert fit_to_width("Qwen", 6, "left") == "Qwen  "
+    assert fit_to_width("Qwen3 30B A3B", 8, "left") == "Qwen3 3…"
+    assert fit_to_width("anything", 0, "left") == ""
 
 
 def test_settings_round_trip_and_tolerate_junk(tmp_path: Path) -> None:

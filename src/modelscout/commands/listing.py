@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import Any
 
 from modelscout.catalog import Model, model_to_dict
@@ -70,48 +71,86 @@ def _with_fit(row: dict[str, Any], model: Model, fit: Any) -> dict[str, Any]:
     return row
 
 
-def _print_table(rows: list[Model], total: int, fit: Any = None) -> None:
+# Between columns, as rich's tables space them.
+GAP = "  "
+# After the id: (header, width in cells, alignment), each as wide as its longest value.
+_COLUMNS: tuple[tuple[str, int, str], ...] = (
+    ("creator", 14, "left"),
+    ("tier", 6, "right"),
+    ("total", 6, "right"),
+    ("active", 10, "right"),
+    ("ctx", 5, "right"),
+    ("intel.", 6, "right"),
+    ("openness", 11, "left"),
+    ("licence", 14, "left"),
+    ("fit", 14, "left"),  # "GPU+CPU Q4_K_M"
+    ("est. tok/s", 10, "right"),
+)
+_FIT_COLUMNS = frozenset({"fit", "est. tok/s"})
+_DROP_ORDER = ("creator", "licence", "ctx", "openness", "tier")
+_ID_ROOMY = 20  # ids are what `show` and `pull` take: keep this much of them visible
+_ID_MIN = 16
+_ID_MAX = 56  # longer than nearly every id: on a wide terminal the rest stays blank
+# Rows written per write() call: one call per row would cost more than formatting the row.
+_BLOCK_ROWS = 1000
+
+
+def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
+    """The rows as an aligned text table, written as they are formatted.
+
+    Not a rich Table: rich measures and renders every cell, about half a millisecond a row, so
+    a 100,000-model listing took 40 s and 550 MB before its first line appeared (and `| head`
+    waited for all of it). Fixed column widths let each row be formatted on its own; rich still
+    finds the terminal's width and styles the header and the summary.
+    """
     from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
     from modelscout import format as fmt
+    from modelscout.cells import fit_to_width
 
     console = Console()
-    wide = console.width >= 110  # below that, creator and licence give their room to the id
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    id_width = max(16, console.width - (90 if wide else 62))
-    table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=id_width)
-    if wide:
-        table.add_column("creator", no_wrap=True, overflow="ellipsis", max_width=14)
-    for header, width in (("tier", 6), ("total", 6), ("active", 10), ("ctx", 5), ("intel.", 6)):
-        table.add_column(header, justify="right", no_wrap=True, min_width=width)
-    table.add_column("openness", no_wrap=True, min_width=11)
-    if wide:
-        table.add_column("licence", no_wrap=True, overflow="ellipsis", max_width=14)
-    if fit is not None:
-        table.add_column("fit", no_wrap=True)
-        table.add_column("est. tok/s", justify="right", no_wrap=True)
-    for m in rows:
-        active = fmt.params(m.active_params_b) + (" moe" if m.moe else "")
-        cells = [
-            m.id,
-            m.creator,
-            m.tier,
-            fmt.params(m.total_params_b),
-            active,
-            fmt.tokens(m.context_tokens),
-            fmt.number(m.intelligence_index),
-            m.openness.value,
-            m.license or fmt.DASH,
-        ]
-        if not wide:
-            del cells[8], cells[1]
+    columns = [column for column in _COLUMNS if fit is not None or column[0] not in _FIT_COLUMNS]
+    for name in _DROP_ORDER:  # what a narrow terminal does without, to give the id its room
+        if _id_room(columns, console.width) >= _ID_ROOMY:
+            break
+        columns = [column for column in columns if column[0] != name]
+    id_width = min(_ID_MAX, max(_ID_MIN, _id_room(columns, console.width)))
+    columns.insert(0, ("id", id_width, "left"))
+    names = [name for name, _, _ in columns]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = (fit_to_width(c, w, a) for c, (_, w, a) in zip(cells, columns, strict=True))
+        return GAP.join(parts).rstrip()
+
+    def cells_of(m: Model) -> list[str]:
+        cells = {
+            "id": m.id,
+            "creator": m.creator,
+            "tier": m.tier,
+            "total": fmt.params(m.total_params_b),
+            "active": fmt.params(m.active_params_b) + (" moe" if m.moe else ""),
+            "ctx": fmt.tokens(m.context_tokens),
+            "intel.": fmt.number(m.intelligence_index),
+            "openness": m.openness.value,
+            "licence": m.license or fmt.DASH,
+        }
         if fit is not None:
             model_fit = fit.model_fit(m)
             best = f" {model_fit.best.quant}" if model_fit.best else ""
-            cells += [model_fit.verdict.short + best, fmt.number(model_fit.est_tps)]
-        table.add_row(*cells)
-    console.print(table)
+            cells["fit"] = model_fit.verdict.short + best
+            cells["est. tok/s"] = fmt.number(model_fit.est_tps)
+        return [cells[name] for name in names]
+
+    console.print(Text(line(names), style="bold"))
+    out = console.file
+    for start in range(0, len(rows), _BLOCK_ROWS):
+        block = rows[start : start + _BLOCK_ROWS]
+        out.write("".join(line(cells_of(m)) + "\n" for m in block))
     console.print(f"[dim]{len(rows)} of {total} models[/dim]")
     if fit is not None:
         console.print(f"[dim]fit: {fit.summary()} · est. tok/s is an estimate[/dim]")
+
+
+def _id_room(columns: Sequence[tuple[str, int, str]], width: int) -> int:
+    return width - sum(w for _, w, _ in columns) - len(GAP) * len(columns)

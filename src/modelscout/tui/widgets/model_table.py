@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -37,21 +36,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from modelscout.catalog.model import Model
+from modelscout.cells import fit_to_width
 from modelscout.query import SortKey
 from modelscout.tui.columns import CATALOGUE_COLUMNS, GAP, Column, layout
 
 ROLES = ("dim", "accent", "good", "warn", "bad", "tiny", "small", "medium", "large")
 STRIP_CACHE_SIZE = 2048  # rendered rows kept; a screenful is ~50, scrolling back is free
-
-
-def fit_cell(text: str, width: int, align: str) -> str:
-    """Pad or cut `text` to exactly `width` cells, marking a cut with an ellipsis."""
-    length = cell_len(text)
-    if length > width:
-        text = set_cell_size(text, max(0, width - 1)) + "…" if width > 0 else ""
-        length = width
-    padding = " " * (width - length)
-    return padding + text if align == "right" else text + padding
 
 
 class ModelTable(ScrollView, can_focus=True):
@@ -345,7 +335,7 @@ class ModelTable(ScrollView, can_focus=True):
                 segments.append(gap)
             text, role = column.cell(model)
             segments.append(
-                Segment(fit_cell(text, column_width, column.align), self._style(role, cursor))
+                Segment(fit_to_width(text, column_width, column.align), self._style(role, cursor))
             )
         # Neighbouring cells mostly share a style: joined, a row is a few segments instead of
         # twenty, and every later step of drawing it (cropping, colour filters, output) is shorter.
@@ -370,7 +360,7 @@ class ModelTable(ScrollView, can_focus=True):
                 arrow = "▼" if self._sort.descending else "▲"
                 label = f"{arrow}{label}" if column.align == "right" else f"{label}{arrow}"
                 style = sorted_style
-            segments.append(Segment(fit_cell(label, column_width, column.align), style))
+            segments.append(Segment(fit_to_width(label, column_width, column.align), style))
         strip = Strip(segments).adjust_cell_length(width, header)
         self._strips.set(key, strip)
         return strip
@@ -382,6 +372,6 @@ class ModelTable(ScrollView, can_focus=True):
             style = self.rich_style + self.get_component_rich_style(
                 "model-table--empty", partial=True
             )
-            text = fit_cell(lines[index], width, "left")
+            text = fit_to_width(lines[index], width, "left")
             return Strip([Segment(text, style)], width)
         return Strip.blank(width, self.rich_style)

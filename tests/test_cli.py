@@ -134,3 +134,31 @@ def test_version_and_help_in_a_real_process() -> None:
             [sys.executable, "-m", "modelscout", command, "--help"], capture_output=True, text=True
         )
         assert done.returncode == 0 and "usage: modelscout" in done.stdout
+
+
+def test_show_prints_catalogue_text_as_it_is_and_long_values_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Brackets are rich markup: "[beta]" vanished from the output and "[/x]" crashed it.
+    repo = "some-organisation/A-Rather-Long-Model-Name-That-Will-Not-Fit-In-One-Line-7B-Instruct"
+    path = tmp_path / "c.json"
+    write_catalog(
+        path,
+        document(
+            entry(
+                id="beta",
+                name="Model [beta]",
+                creator="Lab [/x]",
+                repo_id=repo,
+                notes="Card says [bold] and [/i] literally.",
+            )
+        ),
+    )
+    monkeypatch.setenv("COLUMNS", "60")
+    code, out, err = run_cli(capsys, "show", "beta", "--catalog", str(path))
+    assert code == 0, err
+    assert "Model [beta]" in out and "Lab [/x]" in out
+    assert "Card says [bold] and [/i] literally." in out
+    joined = "".join(line.strip() for line in out.splitlines())
+    assert f"https://huggingface.co/{repo}" in joined
+    assert all(len(line) <= 60 for line in out.splitlines())

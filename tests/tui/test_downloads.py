@@ -61,8 +61,8 @@ async def test_d_pulls_the_default_variant_with_progress_and_marks_the_row(
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, DownloadsScreen)
-        row = app.screen.table.get_row_at(0)
-        assert row[0] == PICO and str(row[2]) == "done" and "100%" in row[3]
+        row = [str(cell) for cell in app.screen.table.get_row_at(0)]
+        assert row[0] == PICO and row[2] == "done" and "100%" in row[3]
         assert row[4] == "8/8"
 
 

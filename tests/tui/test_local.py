@@ -47,7 +47,7 @@ async def test_rows_show_size_on_disk_and_the_local_view_deletes_after_asking(
         screen = app.screen
         assert sorted(r.repo_id for r in screen.repos) == ["acme/Pico-1.7B", "open/Open-7B"]
         first = screen.repos[0].repo_id
-        assert screen.table.get_row_at(0)[0] == first
+        assert str(screen.table.get_row_at(0)[0]) == first
 
         await pilot.press("x")
         await settle(pilot)

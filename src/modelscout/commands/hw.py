@@ -63,21 +63,27 @@ def _print_profiles(as_json: bool, profiles: tuple) -> int:
 
 def _print_hardware(hw: object, summary: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from modelscout import format as fmt
     from modelscout.hardware.detect import Hardware
 
     assert isinstance(hw, Hardware)
     console = Console()
-    console.print(f"[bold]{summary}[/bold]")
+    console.print(f"[bold]{escape(summary)}[/bold]")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column()
+
+    def add(key: str, value: str) -> None:
+        grid.add_row(key, Text(value))  # names and reasons come from drivers: never markup
+
     cpu = hw.cpu
     cores = f"{cpu.physical_cores or fmt.DASH} cores / {cpu.logical_cores or fmt.DASH} threads"
-    grid.add_row("CPU", f"{cpu.model_name or 'unknown'} · {cores} · {cpu.arch}")
-    grid.add_row("", " ".join(cpu.features) or "no inference-relevant SIMD features found")
+    add("CPU", f"{cpu.model_name or 'unknown'} · {cores} · {cpu.arch}")
+    add("", " ".join(cpu.features) or "no inference-relevant SIMD features found")
     mem = hw.memory
     ram = (
         f"{fmt.size_bytes(mem.total_bytes)} total · {fmt.size_bytes(mem.available_bytes)} available"
@@ -86,9 +92,9 @@ def _print_hardware(hw: object, summary: str) -> None:
         ram += f" · memory limit {fmt.size_bytes(mem.limit_bytes)}"
     if mem.usable_bytes != mem.total_bytes:
         ram += f" · fit uses {fmt.size_bytes(mem.usable_bytes)}"
-    grid.add_row("RAM", ram)
+    add("RAM", ram)
     if not hw.gpus:
-        grid.add_row("GPU", hw.gpu_reason or "no GPU")
+        add("GPU", hw.gpu_reason or "no GPU")
     for gpu in hw.gpus:
         parts = [gpu.name]
         if gpu.unified:
@@ -104,14 +110,14 @@ def _print_hardware(hw: object, summary: str) -> None:
             parts.append(f"{gpu.bandwidth_bytes_per_s / 1e9:.0f} GB/s ({gpu.bandwidth_source})")
         else:
             parts.append("bandwidth unknown, so no speed estimate (--profile names a card)")
-        grid.add_row(f"GPU {gpu.index}", " · ".join(parts))
+        add(f"GPU {gpu.index}", " · ".join(parts))
     if hw.cpu_bandwidth_bytes_per_s:
-        grid.add_row("RAM bandwidth", f"{hw.cpu_bandwidth_bytes_per_s / 1e9:.0f} GB/s (estimate)")
+        add("RAM bandwidth", f"{hw.cpu_bandwidth_bytes_per_s / 1e9:.0f} GB/s (estimate)")
     if hw.disk is not None:
-        grid.add_row(
+        add(
             "disk",
             f"{fmt.size_bytes(hw.disk.free_bytes)} free for the Hugging Face cache ({hw.disk.path})",
         )
     for note in hw.notes:
-        grid.add_row("note", note)
+        add("note", note)
     console.print(grid)

@@ -176,7 +176,9 @@ def _show_variants(listing: Any, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name, justify in (("variant", "left"), ("size", "right"), ("files", "right")):
@@ -186,16 +188,16 @@ def _show_variants(listing: Any, args: argparse.Namespace) -> int:
     for v in variants:
         fits = {True: "yes", False: "no", None: fmt.DASH}[v.fits(free)]
         mark = "default" if v is default else ""
-        table.add_row(v.name, fmt.size_bytes(v.size_bytes), str(len(v.files)), fits, mark)
+        table.add_row(Text(v.name), fmt.size_bytes(v.size_bytes), str(len(v.files)), fits, mark)
     console = Console()
     gated = (
         "  [yellow]gated: accept the licence on the model page first[/yellow]"
         if listing.gated
         else ""
     )
-    console.print(f"[bold]{listing.repo_id}[/bold]{gated}")
+    console.print(f"[bold]{escape(listing.repo_id)}[/bold]{gated}")
     console.print(table)
-    console.print(f"[dim]{fmt.size_bytes(free)} free at {_target(args)}[/dim]")
+    console.print(f"[dim]{fmt.size_bytes(free)} free at {escape(str(_target(args)))}[/dim]")
     return EXIT_OK
 
 

@@ -58,26 +58,32 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_model(model: Model, siblings: list[Model]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from modelscout import format as fmt
     from modelscout.describe import field_rows
 
+    # Catalogue text is printed as Text or escaped: a name like "Model [beta]" is not markup.
     console = Console()
-    console.print(f"[bold]{model.name}[/bold]  [dim]{model.creator} · {model.id}[/dim]")
+    console.print(
+        f"[bold]{escape(model.name)}[/bold]  [dim]{escape(model.creator)} · {escape(model.id)}[/dim]"
+    )
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
-    grid.add_column()
+    grid.add_column(overflow="fold")  # a long URL or repo id wraps rather than losing its end
     rows = [*field_rows(model), ("twins", ", ".join(m.id for m in siblings) or fmt.DASH)]
     for key, value in rows:
-        grid.add_row(key, value)
+        grid.add_row(key, Text(value))
     console.print(grid)
     if model.notes:
-        console.print(f"\n[bold]Notes[/bold]\n{model.notes}")
+        console.print("\n[bold]Notes[/bold]")
+        console.print(Text(model.notes))
     console.print("\n[bold]Sources[/bold]")
     for source in model.sources:
         detail = f" — {source.detail}" if source.detail else ""
-        console.print(f"  {source.kind}: {source.ref}{detail}")
+        console.print(Text(f"  {source.kind}: {source.ref}{detail}"))
 
 
 def _model_fit(model: Model, args: argparse.Namespace) -> tuple[ModelFit, str]:
@@ -97,11 +103,13 @@ def _fit_json(model: Model, args: argparse.Namespace) -> dict[str, object]:
 def _print_fit(model: Model, args: argparse.Namespace) -> None:
     """The quantisation table: memory needed at each, and whether it runs on this hardware."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from modelscout import format as fmt
 
     model_fit, summary = _model_fit(model, args)
+    summary = escape(summary)  # GPU names come from the driver
     console = Console()
     console.print(f"\n[bold]Quantisations[/bold]  [dim]{summary}[/dim]")
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -134,4 +142,4 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
         "bandwidth ÷ bytes read per token, a ceiling real engines reach part of[/dim]"
     )
     for note in model_fit.notes:
-        console.print(f"[dim]· {note}[/dim]")
+        console.print(f"[dim]· {escape(note)}[/dim]")

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Input
 
@@ -75,6 +76,20 @@ class ModelscoutApp(App[None]):
         self.remember(query=self._initial_query.to_text())  # a --query seed becomes the saved one
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=8)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification as plain text, whatever the caller (a screen's `notify` asks for
+        markup): they carry model names, paths and the Hub's messages, and "Model [/x]" would
+        otherwise end the app with a markup error."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_unmount(self) -> None:
         self.collector.stop()

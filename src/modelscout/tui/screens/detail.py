@@ -59,7 +59,8 @@ def twins_table(twins: Sequence[Model]) -> Table | Text:
     for twin in twins:
         kind = "reasoning" if twin.reasoning else "non-reasoning"
         table.add_row(
-            twin.name, f"{twin.id} · {kind} · intelligence {fmt.number(twin.intelligence_index)}"
+            Text(twin.name),
+            Text(f"{twin.id} · {kind} · intelligence {fmt.number(twin.intelligence_index)}"),
         )
     return table
 

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from modelscout import format as fmt
 from modelscout.hub.jobs import JobState, JobStatus
+from modelscout.tui.plain import plain
 
 if TYPE_CHECKING:
     from modelscout.tui.downloads import Downloads
@@ -119,7 +120,7 @@ class DownloadsScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for status in statuses:
-            table.add_row(*job_cells(status), key=str(status.job_id))
+            table.add_row(*plain(job_cells(status)), key=str(status.job_id))
         if statuses:
             table.move_cursor(row=min(max(row, 0), len(statuses) - 1), animate=False)
         running = sum(1 for s in statuses if s.state is JobState.RUNNING)

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from modelscout import format as fmt
 from modelscout.errors import DownloadError
 from modelscout.hub.local import LocalRepo
+from modelscout.tui.plain import plain
 from modelscout.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class LocalScreen(Screen[None]):
         return self.query_one("#local-table", DataTable)
 
     def compose(self) -> ComposeResult:
-        yield Label("Downloaded models", id="local-title")
+        yield Label("Downloaded models", id="local-title", markup=False)  # the cache's path
         yield DataTable(id="local-table", cursor_type="row")
         yield Static("", id="local-detail", markup=False)
         yield Footer()
@@ -86,7 +87,7 @@ class LocalScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for repo in repos:
-            table.add_row(*local_cells(repo, self._names), key=repo.repo_id)
+            table.add_row(*plain(local_cells(repo, self._names)), key=repo.repo_id)
         if repos:
             table.move_cursor(row=min(max(row, 0), len(repos) - 1), animate=False)
         total = sum(r.size_on_disk_bytes for r in repos)

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label
 
 from modelscout import format as fmt
 from modelscout.tui.downloads import Choice, Offer
+from modelscout.tui.plain import plain
 
 COLUMNS = ("Variant", "Size", "Files", "Disk", "Runs", "", "From")
 
@@ -42,7 +43,9 @@ class VariantScreen(ModalScreen[Choice | None]):
     def compose(self) -> ComposeResult:
         offer = self.offer
         with Vertical(id="variants-box"):
-            yield Label(f"Pull {offer.model_name}: choose a variant", id="variants-title")
+            yield Label(
+                f"Pull {offer.model_name}: choose a variant", id="variants-title", markup=False
+            )
             yield DataTable(id="variants-table", cursor_type="row")
             free = fmt.size_bytes(offer.free_bytes)
             notes = [f"{free} free on the download disk"]
@@ -59,7 +62,7 @@ class VariantScreen(ModalScreen[Choice | None]):
         table.add_columns(*COLUMNS)
         main_repo = self.offer.choices[0].repo_id
         for choice in self.offer.choices:
-            table.add_row(*choice_cells(self.offer, choice, main_repo))
+            table.add_row(*plain(choice_cells(self.offer, choice, main_repo)))
         table.move_cursor(row=self.offer.choices.index(self.offer.default), animate=False)
         table.focus()
 

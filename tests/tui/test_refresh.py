@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 
+from modelscout import query_index
 from modelscout.catalog.location import cached_catalog_path
 from tests.catalog.factory import document, entry
 from tests.hub.apiserver import HubApiServer
@@ -76,6 +77,8 @@ async def test_palette_refresh_saves_the_cache_and_reloads_the_table(
         assert json.loads(mine.read_text())["built"] == "2026-01-01"  # the named file is untouched
         assert activity_text(app) == ""  # the progress line is gone once it is over
         assert {r.path for r in api.requests} >= {"/api/models/Qwen/Qwen3-8B"}
+        # Only the catalogue on screen keeps a query index (and with it, its records).
+        assert [index.models for index in query_index._cache] == [screen.catalog.models]
 
 
 async def test_a_refresh_that_gets_nothing_leaves_the_cache_alone(

@@ -24,7 +24,7 @@ from modelscout.catalog.location import resolve_catalog
 from modelscout.catalog.model import Model
 from modelscout.errors import ModelscoutError
 from modelscout.query import FitLookup, Query, SortKey
-from modelscout.query_index import index_for
+from modelscout.query_index import index_for, keep_only_index_of
 from modelscout.tui import query_cycles as qc
 from modelscout.tui.columns import CATALOGUE_COLUMNS, Column, disk_columns, fit_columns
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS
@@ -220,6 +220,7 @@ class MainScreen(Screen[None]):
 
     def _catalog_loaded(self, catalog: Catalog, source: str) -> None:
         self.catalog = catalog
+        keep_only_index_of(catalog.models)  # a refresh's old catalogue can go now
         self.header_line.set_source(source)
         for notice in catalog.warnings[:3]:
             self.notify(notice, severity="warning", timeout=8)

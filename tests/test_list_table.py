@@ -93,3 +93,19 @@ def test_a_reader_that_leaves_early_ends_the_listing_quietly(tmp_path: Path) -> 
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0
     assert first.startswith(b"id ") and err == b""
+
+
+def test_a_pipe_gets_whole_ids_and_every_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not a terminal and no COLUMNS: what a script reads, to grep ids and pass them to `show`.
+    monkeypatch.delenv("COLUMNS", raising=False)
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog_document(300, seed=4)))
+    assert main(["list", "--catalog", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    ids = [line.split()[0] for line in lines[1:-1]]
+    assert main(["list", "--catalog", str(path), "--json"]) == 0
+    assert ids == [row["id"] for row in json.loads(capsys.readouterr().out)]
+    assert max(map(len, ids)) > 24  # long enough that a terminal-sized column would cut some
+    assert {"creator", "licence", "openness", "ctx"} <= set(spans(lines[0]))

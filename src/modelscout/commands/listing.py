@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -102,7 +103,11 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
     a 100,000-model listing took 40 s and 550 MB before its first line appeared (and `| head`
     waited for all of it). Fixed column widths let each row be formatted on its own; rich still
     finds the terminal's width and styles the header and the summary.
+
+    A pipe or a file gets every column and whole ids, whatever their length: a script greps the
+    ids and hands them to `show` or `pull`. Setting COLUMNS asks for a width there too.
     """
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.text import Text
 
@@ -111,11 +116,14 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
 
     console = Console()
     columns = [column for column in _COLUMNS if fit is not None or column[0] not in _FIT_COLUMNS]
-    for name in _DROP_ORDER:  # what a narrow terminal does without, to give the id its room
-        if _id_room(columns, console.width) >= _ID_ROOMY:
-            break
-        columns = [column for column in columns if column[0] != name]
-    id_width = min(_ID_MAX, max(_ID_MIN, _id_room(columns, console.width)))
+    if console.is_terminal or "COLUMNS" in os.environ:
+        for name in _DROP_ORDER:  # what a narrow terminal does without, to give the id its room
+            if _id_room(columns, console.width) >= _ID_ROOMY:
+                break
+            columns = [column for column in columns if column[0] != name]
+        id_width = min(_ID_MAX, max(_ID_MIN, _id_room(columns, console.width)))
+    else:
+        id_width = max((cell_len(m.id) for m in rows), default=len("id"))
     columns.insert(0, ("id", id_width, "left"))
     names = [name for name, _, _ in columns]
 
@@ -142,7 +150,7 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
             cells["est. tok/s"] = fmt.number(model_fit.est_tps)
         return [cells[name] for name in names]
 
-    console.print(Text(line(names), style="bold"))
+    console.print(Text(line(names), style="bold"), soft_wrap=True)  # as wide as the rows
     out = console.file
     for start in range(0, len(rows), _BLOCK_ROWS):
         block = rows[start : start + _BLOCK_ROWS]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from rich.cells import cell_len
 from bench.gen_catalog import catalog_document
 from modelscout.cells import fit_to_width
 from modelscout.cli import main
+from modelscout.commands.common import stdout_console
 
 PLAN = ["--profile", "rtx4090", "--ram", "64G"]
 
@@ -109,3 +111,15 @@ def test_a_pipe_gets_whole_ids_and_every_column(
     assert ids == [row["id"] for row in json.loads(capsys.readouterr().out)]
     assert max(map(len, ids)) > 24  # long enough that a terminal-sized column would cut some
     assert {"creator", "licence", "openness", "ctx"} <= set(spans(lines[0]))
+
+
+def test_rich_output_to_a_closed_pipe_is_a_broken_pipe_not_an_exit() -> None:
+    # rich would exit with status 1; the CLI turns BrokenPipeError into a quiet status 0.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    console = stdout_console()
+    with os.fdopen(write_end, "w") as closed:
+        console.file = closed
+        with pytest.raises(BrokenPipeError):
+            console.print("x" * 100_000)
+        console.file = sys.stdout  # so the file can close without rich writing to it again

@@ -44,6 +44,22 @@ def _indented(value: Any) -> str:
     return msgspec.json.format(msgspec.json.encode(value), indent=2).decode("utf-8")
 
 
+def stdout_console() -> Any:
+    """A rich console on stdout that ends a listing quietly when its reader leaves.
+
+    rich's own answer to a closed pipe (`modelscout show x | head`) is to exit with status 1; the
+    CLI treats a reader that has gone as a normal end (status 0), whichever command was writing.
+    """
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console()
+
+
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     """Let `--catalog` follow the subcommand too (`modelscout list --catalog x.json`)."""
     parser.add_argument(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from modelscout.commands.common import add_fit_options, context_tokens, hardware_for, print_json
+from modelscout.commands.common import (
+    add_fit_options,
+    context_tokens,
+    hardware_for,
+    print_json,
+    stdout_console,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
 def _print_profiles(as_json: bool, profiles: tuple) -> int:
     from dataclasses import asdict
 
-    from rich.console import Console
     from rich.table import Table
 
     from modelscout import format as fmt
@@ -57,12 +62,11 @@ def _print_profiles(as_json: bool, profiles: tuple) -> int:
     for p in profiles:
         memory = fmt.size_bytes(p.memory_bytes) + (" unified" if p.unified else "")
         table.add_row(p.key, p.name, memory, f"{p.bandwidth_bytes_per_s / 1e9:.0f} GB/s")
-    Console().print(table)
+    stdout_console().print(table)
     return 0
 
 
 def _print_hardware(hw: object, summary: str) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -71,7 +75,7 @@ def _print_hardware(hw: object, summary: str) -> None:
     from modelscout.hardware.detect import Hardware
 
     assert isinstance(hw, Hardware)
-    console = Console()
+    console = stdout_console()
     console.print(f"[bold]{escape(summary)}[/bold]")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")

@@ -14,6 +14,7 @@ from modelscout.commands.common import (
     fit_for,
     load,
     print_json_array,
+    stdout_console,
 )
 from modelscout.query import parse_query, run_query
 
@@ -108,13 +109,12 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
     ids and hands them to `show` or `pull`. Setting COLUMNS asks for a width there too.
     """
     from rich.cells import cell_len
-    from rich.console import Console
     from rich.text import Text
 
     from modelscout import format as fmt
     from modelscout.cells import fit_to_width
 
-    console = Console()
+    console = stdout_console()
     columns = [column for column in _COLUMNS if fit is not None or column[0] not in _FIT_COLUMNS]
     if console.is_terminal or "COLUMNS" in os.environ:
         for name in _DROP_ORDER:  # what a narrow terminal does without, to give the id its room

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from modelscout.commands.common import print_json
+from modelscout.commands.common import print_json, stdout_console
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -70,7 +70,6 @@ def run(args: argparse.Namespace) -> int:
     if not repos:
         print("no models downloaded yet (pull one with `modelscout pull MODEL`)")
         return 0
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -83,5 +82,5 @@ def run(args: argparse.Namespace) -> int:
         refs = ", ".join(sorted({ref for v in r.revisions for ref in v.refs})) or fmt.DASH
         partial = fmt.size_bytes(r.partial_bytes) if r.partial_bytes else fmt.DASH
         table.add_row(r.repo_id, fmt.size_bytes(r.size_on_disk_bytes), str(r.files), partial, refs)
-    Console().print(table)
+    stdout_console().print(table)
     return 0

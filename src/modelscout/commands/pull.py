@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from modelscout.commands.common import add_catalog_option, load, print_json
+from modelscout.commands.common import add_catalog_option, load, print_json, stdout_console
 from modelscout.errors import CatalogError, DownloadError, ModelscoutError
 
 EXIT_OK = 0
@@ -175,7 +175,6 @@ def _show_variants(listing: Any, args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -189,7 +188,7 @@ def _show_variants(listing: Any, args: argparse.Namespace) -> int:
         fits = {True: "yes", False: "no", None: fmt.DASH}[v.fits(free)]
         mark = "default" if v is default else ""
         table.add_row(Text(v.name), fmt.size_bytes(v.size_bytes), str(len(v.files)), fits, mark)
-    console = Console()
+    console = stdout_console()
     gated = (
         "  [yellow]gated: accept the licence on the model page first[/yellow]"
         if listing.gated

@@ -14,6 +14,7 @@ from modelscout.commands.common import (
     hardware_for,
     load,
     print_json,
+    stdout_console,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +58,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_model(model: Model, siblings: list[Model]) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -66,7 +66,7 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
     from modelscout.describe import field_rows
 
     # Catalogue text is printed as Text or escaped: a name like "Model [beta]" is not markup.
-    console = Console()
+    console = stdout_console()
     console.print(
         f"[bold]{escape(model.name)}[/bold]  [dim]{escape(model.creator)} · {escape(model.id)}[/dim]"
     )
@@ -102,7 +102,6 @@ def _fit_json(model: Model, args: argparse.Namespace) -> dict[str, object]:
 
 def _print_fit(model: Model, args: argparse.Namespace) -> None:
     """The quantisation table: memory needed at each, and whether it runs on this hardware."""
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
@@ -110,7 +109,7 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
 
     model_fit, summary = _model_fit(model, args)
     summary = escape(summary)  # GPU names come from the driver
-    console = Console()
+    console = stdout_console()
     console.print(f"\n[bold]Quantisations[/bold]  [dim]{summary}[/dim]")
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("quant")

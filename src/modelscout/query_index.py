@@ -38,6 +38,7 @@ from modelscout.query import (
     search_text,
     sort_value,
 )
+from modelscout.sort_orders import SortOrders
 
 # How many filter results to remember: enough for typing a word and backing out of it.
 _RECENT_RESULTS = 24
@@ -120,7 +121,7 @@ class QueryIndex:
         # Every order and rank list holds these int objects rather than new ones: 8 bytes a row
         # instead of 36 (ints above 256 are separate objects), 100,000 rows at a time.
         self._ints: list[int] = list(range(len(models) + 2))
-        self._sorts = _Orders(models, self._ints, SORT_KEYS.__getitem__)
+        self._sorts = SortOrders(models, self._ints, SORT_KEYS.__getitem__)
         self._hardware: _HardwareColumns | None = None  # for the most recent fit only
         # The TUI queries from worker threads, and a superseded query may still be finishing.
         self._lock = threading.Lock()
@@ -287,7 +288,7 @@ class QueryIndex:
 
     # -- sorting -------------------------------------------------------------------------------
 
-    def _orders_for(self, sort_key: SortKey, fit: FitLookup | None) -> tuple[_Orders, str, bool]:
+    def _orders_for(self, sort_key: SortKey, fit: FitLookup | None) -> tuple[SortOrders, str, bool]:
         if sort_key.key in SORT_KEYS:
             return self._sorts, sort_key.key, sort_key.descending
         assert fit is not None  # positions() has raised already otherwise
@@ -317,97 +318,13 @@ def _hardware_key(sort_key: SortKey) -> tuple[str, bool]:
     return sort_key.key, sort_key.descending and sort_key.key != "best"
 
 
-class _Orders:
-    """Per sort key, every catalogue position in order and each position's dense rank, built on
-    first use (unknowns last, ties in catalogue order, as a stable sort leaves them)."""
-
-    def __init__(
-        self,
-        models: tuple[Model, ...],
-        ints: list[int],
-        value_of: Callable[[str], Callable[[Model], Any]],
-    ) -> None:
-        self._models = models
-        self._ints = ints
-        self._value_of = value_of
-        self._ranks: dict[tuple[str, bool], list[int]] = {}
-        self._orders: dict[tuple[str, bool], list[int]] = {}
-        self._known_counts: dict[str, int] = {}  # rows with a value, per sort key
-
-    def built(self, key: str, descending: bool) -> bool:
-        return (key, descending) in self._orders
-
-    def rank(self, key: str, descending: bool) -> list[int]:
-        """Dense rank of each row under one sort key: equal values share a rank, unknowns last."""
-        rank = self._ranks.get((key, descending))
-        if rank is None:
-            rank = self._build(key, descending)[1]
-        return rank
-
-    def order(self, key: str, descending: bool) -> list[int]:
-        """Every position in this key's order. Do not modify the list."""
-        order = self._orders.get((key, descending))
-        if order is None:
-            order = self._build(key, descending)[0]
-        return order
-
-    def _build(self, key: str, descending: bool) -> tuple[list[int], list[int]]:
-        if descending:
-            return self._build_descending(key)
-        value_of = self._value_of(key)
-        values = [value_of(m) for m in self._models]
-        ints = self._ints
-        known = [i for i, v in zip(ints, values, strict=False) if v is not None]
-        known.sort(key=values.__getitem__)  # stable: ties keep catalogue order
-        rank = [ints[0]] * len(values)
-        current = 0
-        previous: Any = _NOTHING
-        for i in known:
-            value = values[i]
-            if previous is _NOTHING or value != previous:
-                current += 1
-                previous = value
-            rank[i] = ints[current]
-        current += 1
-        unknown = [i for i, v in zip(ints, values, strict=False) if v is None]
-        for i in unknown:
-            rank[i] = ints[current]
-        order = known + unknown
-        self._known_counts[key] = len(known)
-        self._ranks[(key, False)] = rank
-        self._orders[(key, False)] = order
-        return order, rank
-
-    def _build_descending(self, key: str) -> tuple[list[int], list[int]]:
-        """From the ascending order, with no second comparison of values.
-
-        A stable sort by descending rank keeps equal values in catalogue order, as sort_models'
-        ``sort(reverse=True)`` does; unknowns stay last.
-        """
-        ascending = self.order(key, False)
-        rank_up = self.rank(key, False)
-        known_count = self._known_counts[key]
-        known = ascending[:known_count]
-        known.sort(key=rank_up.__getitem__, reverse=True)
-        ints = self._ints
-        top = (rank_up[ascending[known_count - 1]] if known_count else 0) + 1
-        rank = [ints[top - r] if r < top else ints[top] for r in rank_up]
-        order = known + ascending[known_count:]
-        self._ranks[(key, True)] = rank
-        self._orders[(key, True)] = order
-        return order, rank
-
-
 class _HardwareColumns:
     """What depends on one fit: its `fits` column and the orders of the hardware sort keys."""
 
     def __init__(self, fit: FitLookup, models: tuple[Model, ...], ints: list[int]) -> None:
         self.fit = fit
         self.fits: list[bool] | None = None
-        self.orders = _Orders(models, ints, lambda key: sort_value(key, fit))
-
-
-_NOTHING = object()
+        self.orders = SortOrders(models, ints, lambda key: sort_value(key, fit))
 
 
 def _weaker(previous: Query, query: Query) -> bool:

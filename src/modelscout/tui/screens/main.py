@@ -18,7 +18,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from modelscout import format as fmt
 from modelscout.catalog.load import Catalog
 from modelscout.catalog.location import resolve_catalog
 from modelscout.catalog.model import Model
@@ -30,9 +29,8 @@ from modelscout.tui.columns import CATALOGUE_COLUMNS, Column, disk_columns, fit_
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS
 from modelscout.tui.fit_source import FitSource
 from modelscout.tui.query_runner import Answer, QueryRunner, Request
-from modelscout.tui.rows import describe_catalog, parse_size_b, parse_tokens, without_fit
+from modelscout.tui.rows import describe_catalog, without_fit
 from modelscout.tui.screens.detail import DetailScreen
-from modelscout.tui.screens.prompt import PromptScreen
 from modelscout.tui.widgets.activity_line import ActivityLine
 from modelscout.tui.widgets.filter_bar import FilterBar
 from modelscout.tui.widgets.header_line import HeaderLine
@@ -418,60 +416,18 @@ class MainScreen(Screen[None]):
         start_refresh(self)
 
     def action_max_active(self) -> None:
-        current = self.current_query.comparison("active", "<=")
-        value = "" if current is None else f"{current:g}"
+        from modelscout.tui.prompts import ask_max_active
 
-        def apply(answer: str | None) -> None:
-            if answer is None:
-                return
-            if answer == "":
-                self.update_query(lambda q: qc.set_max_active(q, None))
-                return
-            try:
-                limit = parse_size_b(answer)
-            except ValueError:
-                self.notify(
-                    f"'{answer}' is not a parameter count (try 4 or 4b or 500m)", severity="error"
-                )
-                return
-            self.update_query(lambda q: qc.set_max_active(q, limit))
-
-        self.app.push_screen(
-            PromptScreen(
-                "Maximum active parameters (billions)",
-                value,
-                "e.g. 4, 12b or 500m; empty removes the limit; esc cancels",
-            ),
-            apply,
-        )
+        ask_max_active(self)
 
     def action_context_length(self) -> None:
-        settings = self.modelscout_app.settings
+        from modelscout.tui.prompts import ask_context_length
 
-        def apply(answer: str | None) -> None:
-            if not answer or self.fit_source is None:
-                return
-            try:
-                tokens = parse_tokens(answer)
-            except ValueError:
-                self.notify(
-                    f"'{answer}' is not a token count (try 8192, 32k or max)", severity="error"
-                )
-                return
-            self.modelscout_app.remember(context_tokens=tokens)
-            self._refit(self.fit_source, tokens)
-
-        self.app.push_screen(
-            PromptScreen(
-                "Context length for the fit estimate (tokens)",
-                "max" if settings.context_tokens == 0 else fmt.tokens(settings.context_tokens),
-                "e.g. 8192, 32k, 128k, or max for each model's own maximum; esc cancels",
-            ),
-            apply,
-        )
+        ask_context_length(self)
 
     @work(thread=True, exclusive=True, group="hardware")
-    def _refit(self, source: FitSource, context_tokens: int) -> None:
+    def refit(self, source: FitSource, context_tokens: int) -> None:
+        """Judge every model again for another context length (a fit estimate per model)."""
         try:
             fit = source.fit_for(context_tokens)
             summary = source.summary(context_tokens)

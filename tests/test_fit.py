@@ -12,7 +12,6 @@ from modelscout.cli import main
 from modelscout.fit import (
     DEFAULT_CONTEXT_TOKENS,
     QUANTS_BY_NAME,
-    FitContext,
     Verdict,
     context_label,
     fit_model,
@@ -20,6 +19,7 @@ from modelscout.fit import (
     quants_for,
     weights_bytes,
 )
+from modelscout.fit_context import FitContext
 from modelscout.hardware.cpu import CpuInfo
 from modelscout.hardware.detect import Hardware
 from modelscout.hardware.gpu import Gpu

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from modelscout.fit import FitContext
+from modelscout.fit_context import FitContext
 from modelscout.hardware.cpu import CpuInfo
 from modelscout.hardware.detect import Hardware
 from modelscout.hardware.gpu import Gpu

@@ -87,7 +87,7 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
 
 
 def _model_fit(model: Model, args: argparse.Namespace) -> tuple[ModelFit, str]:
-    from modelscout.fit import FitContext
+    from modelscout.fit_context import FitContext
 
     fit = FitContext(hardware_for(args), context_tokens(args))
     return fit.model_fit(model), fit.summary()

@@ -37,7 +37,7 @@ class DetectedFit:
 def detect_fit_source() -> FitSource | None:
     """Detect this machine's hardware (blocking: call from a worker). None when fit is unavailable."""
     try:
-        from modelscout.fit import FitContext
+        from modelscout.fit_context import FitContext
         from modelscout.hardware.detect import detect_hardware
     except ImportError:
         return None

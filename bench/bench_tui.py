@@ -116,7 +116,7 @@ BASELINE_KEYS = ["slash", "i", "n", "escape", "t", "s"]
 
 
 async def drive_modelscout(
-    path: Path, started: float, max_keys: int, hardware: bool = False
+    path: Path, started: float, max_keys: int, hardware: bool = False, eager: bool = False
 ) -> dict[str, Any]:
     from modelscout.query import parse_query
     from modelscout.tui.app import ModelscoutApp
@@ -150,9 +150,10 @@ async def drive_modelscout(
         # A person reads the first screen before typing: start once the app's background work
         # (loading, hardware detection, then preparing the query index for what they gave) has
         # finished. One worker can start the next, so wait until none is left.
+        # With --eager, type at once instead, while the index is still being prepared.
         if hardware:
             await until(lambda: app.screen.fit is not None)  # type: ignore[attr-defined]
-        while True:
+        while not eager:
             await app.workers.wait_for_complete()
             await asyncio.sleep(0.1)
             if not any(w.is_running for w in app.workers):
@@ -312,10 +313,11 @@ def result(
 # -- driver ------------------------------------------------------------------------------------
 
 
-def run_worker(app: str, path: Path, max_keys: int) -> dict[str, Any]:
+def run_worker(app: str, path: Path, max_keys: int, eager: bool) -> dict[str, Any]:
     env = {**os.environ, "XDG_CONFIG_HOME": "/tmp/modelscout-bench/xdg-config"}
     started = time.time()  # just before the child starts: its start-up counts
-    return run_child(__file__, [app, str(path), repr(started), str(max_keys)], env)
+    args = [app, str(path), repr(started), str(max_keys), "eager" if eager else "patient"]
+    return run_child(__file__, args, env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -338,15 +340,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/modelscout-bench"))
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--eager",
+        action="store_true",
+        help="type as soon as the rows are shown, while the index is still being prepared",
+    )
+    parser.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        app, path, started, max_keys = args.worker
+        app, path, started, max_keys, mode = args.worker
         run = (Path(path), float(started), int(max_keys))
         if app == "DataTable":
             figures = asyncio.run(drive_datatable(*run))
         else:
-            figures = asyncio.run(drive_modelscout(*run, hardware=app == "modelscout+hw"))
+            hardware = app == "modelscout+hw"
+            figures = asyncio.run(drive_modelscout(*run, hardware, mode == "eager"))
         print(json.dumps(figures))
         return 0
 
@@ -366,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.hardware:
             apps.insert(1, ("modelscout+hw", args.runs))
         for app, count in apps:
-            runs = [run_worker(app, path, 99) for _ in range(count)]
+            runs = [run_worker(app, path, 99, args.eager) for _ in range(count)]
             if not runs:
                 continue
             key_times = [[k[1] for k in r["keys"]] for r in runs]

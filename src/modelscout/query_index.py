@@ -27,6 +27,7 @@ from itertools import compress, count, repeat
 from operator import contains, is_
 from typing import Any, overload
 
+from modelscout.build_once import BuildOnce
 from modelscout.catalog.model import Model
 from modelscout.query import (
     NUMERIC_FIELDS,
@@ -115,7 +116,7 @@ class QueryIndex:
 
     def __init__(self, models: tuple[Model, ...]) -> None:
         self.models = models
-        self._columns: dict[str, list[Any]] = {}
+        self._columns: BuildOnce[list[Any]] = BuildOnce()
         self._ids: array[int] | None = None
         self._recent: OrderedDict[Query, list[int]] = OrderedDict()
         # Every order and rank list holds these int objects rather than new ones: 8 bytes a row
@@ -168,7 +169,7 @@ class QueryIndex:
         hardware = self._hardware if fit is not None and self._hardware is not None else None
         if hardware is not None and hardware.fit is not fit:
             hardware = None
-        if query.fits and (hardware is None or hardware.fits is None):
+        if query.fits and (hardware is None or "fits" not in hardware.fits):
             return False
         for s in query.sort:
             if s.key in SORT_KEYS:
@@ -194,36 +195,35 @@ class QueryIndex:
     # -- columns -------------------------------------------------------------------------------
 
     def _column(self, name: str) -> list[Any]:
-        column = self._columns.get(name)
-        if column is None:
-            models = self.models
-            if name == "text":
-                column = [_compact_search_text(m) for m in models]
-            elif name == "license":
-                column = [m.license.lower() if m.license is not None else None for m in models]
-            elif name == "creator":
-                column = [m.creator.lower() for m in models]
-            elif name == "modalities":
-                column = [m.modalities for m in models]
-            else:
-                column = [getattr(m, name) for m in models]
-            self._columns[name] = column
-        return column
+        return self._columns.get(name, lambda: self._build_column(name))
+
+    def _build_column(self, name: str) -> list[Any]:
+        models = self.models
+        if name == "text":
+            return [_compact_search_text(m) for m in models]
+        if name == "license":
+            return [m.license.lower() if m.license is not None else None for m in models]
+        if name == "creator":
+            return [m.creator.lower() for m in models]
+        if name == "modalities":
+            return [m.modalities for m in models]
+        return [getattr(m, name) for m in models]
 
     # -- filtering -----------------------------------------------------------------------------
 
     def _hardware_for(self, fit: FitLookup) -> _HardwareColumns:
         hardware = self._hardware
         if hardware is None or hardware.fit is not fit:
-            hardware = _HardwareColumns(fit, self.models, self._ints)
-            self._hardware = hardware  # one assignment: a thread sees the old or the new, whole
+            with self._lock:  # two threads with a new fit share one set of its columns
+                hardware = self._hardware
+                if hardware is None or hardware.fit is not fit:
+                    hardware = _HardwareColumns(fit, self.models, self._ints)
+                    self._hardware = hardware
         return hardware
 
     def _fits(self, fit: FitLookup) -> list[bool]:
-        hardware = self._hardware_for(fit)
-        if hardware.fits is None:
-            hardware.fits = [fit.fits(m) for m in self.models]
-        return hardware.fits
+        models = self.models
+        return self._hardware_for(fit).fits.get("fits", lambda: [fit.fits(m) for m in models])
 
     def _filtered(self, query: Query, fit: FitLookup | None) -> list[int]:
         if query.fits:  # the rest of the query as usual (and remembered), then the fit's column
@@ -323,7 +323,7 @@ class _HardwareColumns:
 
     def __init__(self, fit: FitLookup, models: tuple[Model, ...], ints: list[int]) -> None:
         self.fit = fit
-        self.fits: list[bool] | None = None
+        self.fits: BuildOnce[list[bool]] = BuildOnce()  # one entry, "fits"
         self.orders = SortOrders(models, ints, lambda key: sort_value(key, fit))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from modelscout.build_once import BuildOnce
 from modelscout.catalog.model import Model
 
 _NOTHING = object()
@@ -29,26 +30,19 @@ class SortOrders:
         self._models = models
         self._ints = ints
         self._value_of = value_of
-        self._ranks: dict[tuple[str, bool], list[int]] = {}
-        self._orders: dict[tuple[str, bool], list[int]] = {}
+        self._built: BuildOnce[tuple[list[int], list[int]]] = BuildOnce()  # (order, rank)
         self._known_counts: dict[str, int] = {}  # rows with a value, per sort key
 
     def built(self, key: str, descending: bool) -> bool:
-        return (key, descending) in self._orders
+        return (key, descending) in self._built
 
     def rank(self, key: str, descending: bool) -> list[int]:
         """Dense rank of each row under one sort key: equal values share a rank, unknowns last."""
-        rank = self._ranks.get((key, descending))
-        if rank is None:
-            rank = self._build(key, descending)[1]
-        return rank
+        return self._built.get((key, descending), lambda: self._build(key, descending))[1]
 
     def order(self, key: str, descending: bool) -> list[int]:
         """Every position in this key's order. Do not modify the list."""
-        order = self._orders.get((key, descending))
-        if order is None:
-            order = self._build(key, descending)[0]
-        return order
+        return self._built.get((key, descending), lambda: self._build(key, descending))[0]
 
     def _build(self, key: str, descending: bool) -> tuple[list[int], list[int]]:
         if descending:
@@ -71,11 +65,8 @@ class SortOrders:
         unknown = [i for i, v in zip(ints, values, strict=False) if v is None]
         for i in unknown:
             rank[i] = ints[current]
-        order = known + unknown
         self._known_counts[key] = len(known)
-        self._ranks[(key, False)] = rank
-        self._orders[(key, False)] = order
-        return order, rank
+        return known + unknown, rank
 
     def _build_descending(self, key: str) -> tuple[list[int], list[int]]:
         """From the ascending order, with no second comparison of values.
@@ -91,7 +82,4 @@ class SortOrders:
         ints = self._ints
         top = (rank_up[ascending[known_count - 1]] if known_count else 0) + 1
         rank = [ints[top - r] if r < top else ints[top] for r in rank_up]
-        order = known + ascending[known_count:]
-        self._ranks[(key, True)] = rank
-        self._orders[(key, True)] = order
-        return order, rank
+        return known + ascending[known_count:], rank

@@ -655,7 +655,7 @@ def test_a_hub_that_never_answers_is_given_up_after_one_entry(api: HubApiServer)
 
 
 def test_a_tiny_discovered_model_keeps_its_exact_size_and_reloads(tmp_path: Path) -> None:
-    from modelscout.hub.refresh import discovered_model
+    from modelscout.hub.model_info import discovered_model
 
     info = {
         "id": "tiny/Model-135K",
@@ -672,7 +672,7 @@ def test_a_tiny_discovered_model_keeps_its_exact_size_and_reloads(tmp_path: Path
 
 
 def test_counters_the_hub_leaves_out_keep_their_old_values() -> None:
-    from modelscout.hub.refresh import apply_hub_info
+    from modelscout.hub.model_info import apply_hub_info
 
     before = model(downloads=10, likes=2, license="mit")
     after = apply_hub_info(

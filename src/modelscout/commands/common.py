@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from modelscout.catalog import Catalog
 from modelscout.catalog.location import resolve_catalog
+
+if TYPE_CHECKING:
+    from rich.console import Console  # imported when used: `list --json` never loads rich
 
 
 def load(args: argparse.Namespace) -> Catalog:
@@ -44,7 +47,7 @@ def _indented(value: Any) -> str:
     return msgspec.json.format(msgspec.json.encode(value), indent=2).decode("utf-8")
 
 
-def stdout_console() -> Any:
+def stdout_console() -> Console:
     """A rich console on stdout that ends a listing quietly when its reader leaves.
 
     rich's own answer to a closed pipe (`modelscout show x | head`) is to exit with status 1; the

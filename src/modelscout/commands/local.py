@@ -28,9 +28,9 @@ def run(args: argparse.Namespace) -> int:
     from modelscout.hub.local import delete_repo, scan_local
 
     if args.delete:
-        repos = [r for r in scan_local(args.cache_dir) if r.repo_id.lower() == args.delete.lower()]
-        size = fmt.size_bytes(repos[0].size_on_disk_bytes) if repos else fmt.DASH
-        if repos and not args.yes:
+        named = [r for r in scan_local(args.cache_dir) if r.repo_id.lower() == args.delete.lower()]
+        size = fmt.size_bytes(named[0].size_on_disk_bytes) if named else fmt.DASH
+        if named and not args.yes:
             if not sys.stdin.isatty():
                 print(
                     f"modelscout: error: deleting {args.delete} ({size}) needs confirmation: "

@@ -70,9 +70,10 @@ def probe_nvidia(nvml: Any | None = None) -> GpuProbe:
     """Every NVIDIA GPU NVML can see; `nvml` is the pynvml module or a stand-in replaying answers."""
     if nvml is None:
         try:
-            import pynvml as nvml  # provided by nvidia-ml-py
+            import pynvml  # provided by nvidia-ml-py
         except ImportError:
             return GpuProbe(reason="nvidia-ml-py is not installed")
+        nvml = pynvml
     try:
         nvml.nvmlInit()
     except Exception as exc:

@@ -210,7 +210,8 @@ class HubApiClient:
             try:
                 async with self._slots:
                     self._check_reachable()
-                    response = await self._client.get(path, params=params)
+                    # A tuple: httpx's list type wants str | int | ... items, ours are str.
+                    response = await self._client.get(path, params=tuple(params))
             except httpx.TimeoutException:
                 problem = f"timed out after {settings.timeout_s:g} s"
                 self._count_blind_failure(problem)

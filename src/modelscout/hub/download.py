@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -270,10 +271,8 @@ class DownloadJob:
             self._check_stop()
             with self._lock:
                 self._current = f.path
-            self._retrying(
-                lambda f=f: placer.fetch(f, stop=self._cancel.is_set, on_bytes=self._on_bytes),
-                path=f.path,
-            )
+            fetch = partial(placer.fetch, f, stop=self._cancel.is_set, on_bytes=self._on_bytes)
+            self._retrying(fetch, path=f.path)
             with self._lock:
                 self._files_done += 1
             self._emit(force=True)

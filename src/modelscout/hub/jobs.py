@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import partial
 from pathlib import Path
 
 from modelscout.errors import DownloadError
@@ -221,7 +222,7 @@ class DownloadQueue:
                 job_id = self._waiting.pop(0)
                 job = DownloadJob(
                     self._requests[job_id],
-                    on_progress=lambda p, job_id=job_id: self._progress(job_id, p),
+                    on_progress=partial(self._progress, job_id),
                     progress_interval_s=self._interval_s,
                 )
                 self._running[job_id] = job

@@ -53,26 +53,22 @@ def query_commands(
 
     for tier in ("all", *TIERS):
         tiers = frozenset() if tier == "all" else frozenset({tier})
-        yield Command(
-            f"Tier: {tier}", "size tier filter", step(lambda q, t=tiers: q.with_(tiers=t))
-        )
+        yield Command(f"Tier: {tier}", "size tier filter", step(partial(Query.with_, tiers=tiers)))
     for label, classes in qc.OPENNESS_STEPS:
         yield Command(
-            f"Openness: {label}", "openness filter", step(lambda q, c=classes: q.with_(openness=c))
+            f"Openness: {label}", "openness filter", step(partial(Query.with_, openness=classes))
         )
     for label, value in (("all", None), ("MoE only", True), ("dense only", False)):
-        yield Command(
-            f"MoE: {label}", "architecture filter", step(lambda q, v=value: q.with_(moe=v))
-        )
+        yield Command(f"MoE: {label}", "architecture filter", step(partial(Query.with_, moe=value)))
     for label, value in (("all", None), ("reasoning only", True), ("non-reasoning only", False)):
         yield Command(
-            f"Reasoning: {label}", "reasoning filter", step(lambda q, v=value: q.with_(reasoning=v))
+            f"Reasoning: {label}", "reasoning filter", step(partial(Query.with_, reasoning=value))
         )
     for key in qc.sort_cycle(fit):
         order = "highest first" if key in qc.DESCENDING_FIRST else "lowest or A to Z first"
         if key == "best":
             order = "what runs here first, most capable first"
-        yield Command(f"Sort by {key}", order, step(lambda q, k=key: qc.sort_by(q, k)))
+        yield Command(f"Sort by {key}", order, step(partial(qc.sort_by, key=key)))
     yield Command("Clear all filters", "keeps the sort", step(qc.clear_filters))
 
 

@@ -17,7 +17,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -178,7 +178,7 @@ class Downloads:
 
     def __init__(
         self,
-        app: App[object],
+        app: App[Any],
         *,
         cache_dir: Path | None = None,
         endpoint: str | None = None,

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from textual.app import App
 from textual.timer import Timer
@@ -38,7 +39,7 @@ FULL_EVERY = 10
 class IdleCollector:
     """Turns automatic collection off for an app's lifetime and collects in its pauses."""
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self._app = app
         self._timer: Timer | None = None
         self._was_enabled = False

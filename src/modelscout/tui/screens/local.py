@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -54,7 +55,7 @@ class LocalScreen(Screen[None]):
         return self.app.downloads  # type: ignore[attr-defined,no-any-return]
 
     @property
-    def table(self) -> DataTable[str]:
+    def table(self) -> DataTable[Text]:
         return self.query_one("#local-table", DataTable)
 
     def compose(self) -> ComposeResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -58,7 +59,7 @@ class VariantScreen(ModalScreen[Choice | None]):
             yield Label("enter pulls the highlighted variant · esc cancels", id="variants-hint")
 
     def on_mount(self) -> None:
-        table: DataTable[str] = self.query_one(DataTable)
+        table: DataTable[Text] = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
         main_repo = self.offer.choices[0].repo_id
         for choice in self.offer.choices:

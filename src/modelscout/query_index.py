@@ -166,9 +166,9 @@ class QueryIndex:
             return True
         if query.words and "text" not in self._columns:
             return False
-        hardware = self._hardware if fit is not None and self._hardware is not None else None
+        hardware = self._hardware
         if hardware is not None and hardware.fit is not fit:
-            hardware = None
+            hardware = None  # built for another fit (or asked without one): nothing of it counts
         if query.fits and (hardware is None or "fits" not in hardware.fits):
             return False
         for s in query.sort:

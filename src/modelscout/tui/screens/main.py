@@ -7,7 +7,6 @@ catalogue size.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -118,7 +117,6 @@ class MainScreen(Screen[None]):
         self._fit_notice = False  # the filter bar says the fit part of the query is ignored
         # The catalogue and fit whose query index is built (or being built).
         self._warmed: tuple[tuple[Model, ...], FitLookup | None] | None = None
-        self._warming = threading.Lock()
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
 
     @property
@@ -183,17 +181,16 @@ class MainScreen(Screen[None]):
         first use would add up to half a second to a key press. (No arguments: a worker's
         description holds their repr, which for the catalogue is 150 MB.)
 
-        One at a time, each for the newest catalogue and fit: two at once (the hardware arriving
-        while the catalogue's run is still going) would build the same columns twice.
+        Two may run at once (the hardware arriving while the catalogue's run is still going):
+        the index builds each column once, and the other waits for it.
         """
-        with self._warming:
-            if self._warmed is None:
-                return
-            models, fit = self._warmed
-            cycle = qc.sort_cycle(fit_available=fit is not None)
-            keys = [SortKey(key, key in qc.DESCENDING_FIRST) for key in cycle]
-            with self.modelscout_app.collector.paused():
-                index_for(models).warm(keys, fit)
+        if self._warmed is None:
+            return
+        models, fit = self._warmed
+        cycle = qc.sort_cycle(fit_available=fit is not None)
+        keys = [SortKey(key, key in qc.DESCENDING_FIRST) for key in cycle]
+        with self.modelscout_app.collector.paused():
+            index_for(models).warm(keys, fit)
 
     @work(thread=True, exclusive=True, group="hardware")
     def _detect_hardware(self) -> None:

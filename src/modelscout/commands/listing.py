@@ -109,6 +109,7 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
     ids and hands them to `show` or `pull`. Setting COLUMNS asks for a width there too.
     """
     from rich.cells import cell_len
+    from rich.markup import escape
     from rich.text import Text
 
     from modelscout import format as fmt
@@ -157,7 +158,8 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
         out.write("".join(line(cells_of(m)) + "\n" for m in block))
     console.print(f"[dim]{len(rows)} of {total} models[/dim]")
     if fit is not None:
-        console.print(f"[dim]fit: {fit.summary()} · est. tok/s is an estimate[/dim]")
+        summary = escape(fit.summary())  # GPU names come from the driver
+        console.print(f"[dim]fit: {summary} · est. tok/s is an estimate[/dim]")
 
 
 def _id_room(columns: Sequence[tuple[str, int, str]], width: int) -> int:

@@ -9,9 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from modelscout.hub.api import hub_token
 from modelscout.hub.cache_dir import hub_cache_dir
 
-HUB_VARIABLES = ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME")
+HUB_VARIABLES = (
+    "HF_HUB_CACHE",
+    "HUGGINGFACE_HUB_CACHE",
+    "HF_HOME",
+    "XDG_CACHE_HOME",
+    "HF_TOKEN_PATH",
+)
 
 CASES = [
     {},
@@ -28,11 +35,16 @@ CASES = [
 def test_the_same_folder_as_huggingface_hub(settings: dict[str, str], tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in HUB_VARIABLES}
     env.update(settings, HOME=str(tmp_path), MODELSCOUT_TEST_ROOT="/root-from-env")
-    theirs = _printed("from huggingface_hub import constants; print(constants.HF_HUB_CACHE)", env)
-    ours = _printed(
-        "from modelscout.hub.cache_dir import hub_cache_dir; print(hub_cache_dir())", env
+    theirs = _printed(
+        "from huggingface_hub import constants as c; print(c.HF_HUB_CACHE); print(c.HF_TOKEN_PATH)",
+        env,
     )
-    assert ours == theirs
+    ours = _printed(
+        "from modelscout.hub.cache_dir import hf_home, hub_cache_dir; print(hub_cache_dir());"
+        " print(hf_home() / 'token')",
+        env,
+    )
+    assert ours == theirs  # the cache, and the token file `hf auth login` writes
 
 
 def _printed(code: str, env: dict[str, str]) -> str:
@@ -49,3 +61,15 @@ def test_an_explicit_folder_wins_and_a_mapping_stands_in_for_the_environment() -
     assert hub_cache_dir({"HF_HOME": "/h", "XDG_CACHE_HOME": "/x"}) == Path("/h/hub")
     assert hub_cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/huggingface/hub")
     assert hub_cache_dir({"HF_HUB_CACHE": "", "HF_HOME": "/h"}) == Path("/h/hub")
+
+
+def test_the_token_is_read_from_hf_home_as_huggingface_hub_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("HF_HOME", "~/hf")  # huggingface_hub expands it
+    (tmp_path / "hf").mkdir()
+    (tmp_path / "hf" / "token").write_text("hf_FromTheTokenFile\n")
+    assert hub_token() == "hf_FromTheTokenFile"

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from modelscout import __version__
+from modelscout.hub.cache_dir import hf_home
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +92,7 @@ def hub_token(explicit: str | None = None) -> str | None:
     """The token as huggingface_hub finds it: HF_TOKEN, then the token file `hf auth login` wrote."""
     token = explicit or os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN")
     if not token:
-        home = os.environ.get("HF_HOME") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "huggingface"
-        )
-        path = Path(os.environ.get("HF_TOKEN_PATH") or os.path.join(home, "token"))
+        path = Path(os.environ.get("HF_TOKEN_PATH") or hf_home() / "token")
         try:
             token = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

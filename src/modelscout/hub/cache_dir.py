@@ -21,10 +21,16 @@ def hub_cache_dir(environ: Mapping[str, str] | None = None, explicit: Path | Non
     env = os.environ if environ is None else environ
     chosen = env.get("HF_HUB_CACHE") or env.get("HUGGINGFACE_HUB_CACHE")
     if not chosen:
-        cache = env.get("XDG_CACHE_HOME") or os.path.join("~", ".cache")
-        home = env.get("HF_HOME") or os.path.join(cache, "huggingface")
-        chosen = os.path.join(_expand(home), "hub")
+        return hf_home(env) / "hub"
     return Path(_expand(chosen))
+
+
+def hf_home(environ: Mapping[str, str] | None = None) -> Path:
+    """huggingface_hub's home (its cache and its token file): HF_HOME, else
+    $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface."""
+    env = os.environ if environ is None else environ
+    cache = env.get("XDG_CACHE_HOME") or os.path.join("~", ".cache")
+    return Path(_expand(env.get("HF_HOME") or os.path.join(cache, "huggingface")))
 
 
 def _expand(path: str) -> str:

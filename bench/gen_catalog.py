@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from modelscout.catalog.load import SCHEMA_VERSION
+
 # (organisation, creator shown in the table, family stems, weight). Big labs publish a few
 # families each; the long tail below is made of fine-tuners and quantisers.
 LABS: tuple[tuple[str, str, tuple[str, ...], float], ...] = (
@@ -187,11 +189,13 @@ def make_entry(rng: random.Random, index: int) -> dict[str, Any]:
     }
     if rng.random() < 0.5:
         layers = rng.choice((16, 24, 28, 32, 36, 40, 48, 60, 64, 80, 94, 126))
-        entry["architecture"] = {
-            "layers": layers,
+        group = {
+            "kind": "full",
+            "count": layers,
             "kv_heads": rng.choice((1, 2, 4, 8, 16)),
             "head_dim": rng.choice((64, 80, 96, 128, 256)),
         }
+        entry["architecture"] = {"layers": layers, "groups": [group]}
     if "GGUF" not in suffix and rng.random() < 0.3:
         entry["gguf_repo_id"] = f"{rng.choice(('bartowski', 'unsloth'))}/{repo_name}-GGUF"
     return entry
@@ -200,7 +204,7 @@ def make_entry(rng: random.Random, index: int) -> dict[str, Any]:
 def catalog_document(count: int, seed: int = 0) -> dict[str, Any]:
     rng = random.Random(seed)
     models = [make_entry(rng, index) for index in range(count)]
-    return {"schema_version": 1, "built": "2026-11-25", "models": models}
+    return {"schema_version": SCHEMA_VERSION, "built": "2026-11-25", "models": models}
 
 
 def write_catalog(path: Path, count: int, seed: int = 0) -> Path:

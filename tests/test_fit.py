@@ -25,7 +25,7 @@ from modelscout.hardware.detect import Hardware
 from modelscout.hardware.gpu import Gpu
 from modelscout.hardware.memory import MemoryInfo
 from modelscout.query import parse_query, run_query
-from tests.catalog.factory import model
+from tests.catalog.factory import full_attention, model
 
 GIB = 2**30
 
@@ -60,7 +60,9 @@ def machine(
     )
 
 
-LLAMA_8B = Architecture(layers=32, kv_heads=8, head_dim=128)  # Llama 3.1 8B config.json
+LLAMA_8B = Architecture.full_attention(
+    layers=32, kv_heads=8, head_dim=128
+)  # Llama 3.1 8B config.json
 
 
 def test_q4_k_m_reproduces_llama_cpp_file_size() -> None:
@@ -71,7 +73,7 @@ def test_q4_k_m_reproduces_llama_cpp_file_size() -> None:
 
 
 def test_kv_cache_from_architecture() -> None:
-    m = model(architecture={"layers": 32, "kv_heads": 8, "head_dim": 128})
+    m = model(architecture=full_attention(32, 8, 128))
     per_token, approximate = kv_bytes_per_token(m)
     assert per_token == 128 * 1024  # 2 × 32 × 8 × 128 × 2 bytes: Llama 3 8B's 128 KiB/token
     assert approximate is False
@@ -119,7 +121,7 @@ def test_decode_speed_is_bandwidth_over_bytes_per_token() -> None:
         total_params_b=8,
         active_params_b=8,
         context_tokens=8192,
-        architecture={"layers": 32, "kv_heads": 8, "head_dim": 128},
+        architecture=full_attention(32, 8, 128),
     )
     row = next(r for r in fit_model(m, machine(vram_gib=24)).rows if r.quant == "Q8_0")
     per_token = weights_bytes(8, row.bits) + row.kv_bytes

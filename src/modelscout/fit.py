@@ -176,7 +176,7 @@ def approx_layers(total_params_b: float) -> int:
 def kv_bytes_per_token(model: Model) -> tuple[int, bool]:
     """(bytes of K and V per token, whether approximated)."""
     arch = model.architecture
-    if arch is not None:
+    if arch is not None and arch.layers and arch.kv_heads and arch.head_dim:
         return 2 * arch.layers * arch.kv_heads * arch.head_dim * KV_BYTES_PER_ELEMENT, False
     layers = approx_layers(model.total_params_b)
     return 2 * layers * APPROX_KV_HEADS * APPROX_HEAD_DIM * KV_BYTES_PER_ELEMENT, True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from modelscout.catalog import Model, model_from_dict
+from modelscout.catalog import SCHEMA_VERSION, Model, model_from_dict
 
 
 def entry(**overrides: Any) -> dict[str, Any]:
@@ -38,5 +38,11 @@ def model(**overrides: Any) -> Model:
     return model_from_dict(entry(**overrides), "test")
 
 
+def full_attention(layers: int, kv_heads: int, head_dim: int) -> dict[str, Any]:
+    """The `architecture` of a plain transformer, as a catalogue file writes it."""
+    group = {"kind": "full", "count": layers, "kv_heads": kv_heads, "head_dim": head_dim}
+    return {"layers": layers, "groups": [group]}
+
+
 def document(*entries: dict[str, Any]) -> dict[str, Any]:
-    return {"schema_version": 1, "built": "2026-01-01", "models": list(entries)}
+    return {"schema_version": SCHEMA_VERSION, "built": "2026-01-01", "models": list(entries)}

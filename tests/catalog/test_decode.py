@@ -12,7 +12,7 @@ import pytest
 from bench.gen_catalog import catalog_document
 from modelscout.catalog import load, load_catalog, parse_catalog
 from modelscout.catalog.decode import decode_large_file
-from modelscout.catalog.load import _FIELDS, SCHEMA_VERSION
+from modelscout.catalog.load import _FIELDS, READABLE_SCHEMA_VERSIONS
 from modelscout.errors import CatalogError
 from tests.catalog.factory import document, entry
 
@@ -35,6 +35,12 @@ PROBES: tuple[Any, ...] = (
     {},
     {"layers": 2, "kv_heads": 1, "head_dim": 64},
     {"layers": "2", "kv_heads": 1, "head_dim": 64},
+    {"layers": 2, "groups": [{"kind": "full", "count": 2, "kv_heads": 1, "head_dim": 64}]},
+    {"layers": 3, "groups": [{"kind": "full", "count": 2, "kv_heads": 1, "head_dim": 64}]},
+    {"layers": 2, "groups": [{"kind": "full", "count": 2, "kv_heads": 1}]},
+    {"layers": 2, "groups": [{"kind": "warp", "count": 2}]},
+    {"layers": None, "unknown_reason": "config.json not published"},
+    {"layers": 2, "groups": [], "unknown_reason": ""},
 )
 
 
@@ -49,7 +55,7 @@ def fast(doc: dict[str, Any]) -> tuple[Any, ...] | None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "catalog.json"
         path.write_text(json.dumps(doc, indent=1))
-        return decode_large_file(path, SCHEMA_VERSION)
+        return decode_large_file(path, READABLE_SCHEMA_VERSIONS)
 
 
 def test_generated_catalogue_decodes_to_the_same_records() -> None:
@@ -90,7 +96,7 @@ def test_whole_numbers_stay_integers() -> None:
 def test_duplicate_ids_and_bad_versions_go_to_the_careful_path() -> None:
     assert fast(document(entry(id="same"), entry(id="same"))) is None
     doc = document(entry())
-    doc["schema_version"] = 2
+    doc["schema_version"] = 99
     assert fast(doc) is None
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from modelscout.catalog import load_catalog, model_from_dict, model_to_dict, parse_catalog
 from modelscout.errors import CatalogError
-from tests.catalog.factory import document, entry
+from tests.catalog.factory import document, entry, full_attention
 
 
 def write(tmp_path: Path, content: str | dict) -> Path:
@@ -71,7 +71,7 @@ def test_duplicate_ids_are_rejected() -> None:
         parse_catalog(document(entry(id="same"), entry(id="same")), "cat.json")
 
 
-@pytest.mark.parametrize("version", [None, 0, 2, "1"])
+@pytest.mark.parametrize("version", [None, 0, 3, "1", True])
 def test_unknown_schema_version_is_rejected(version: object) -> None:
     doc = document(entry())
     doc["schema_version"] = version
@@ -89,7 +89,7 @@ def test_unknown_field_is_tolerated_with_a_warning(tmp_path: Path) -> None:
 
 def test_round_trip_keeps_every_field() -> None:
     original = entry(
-        architecture={"layers": 28, "kv_heads": 8, "head_dim": 128},
+        architecture=full_attention(28, 8, 128),
         sources=[{"kind": "table", "ref": "a.txt", "detail": "row", "says": {"x": 1}}],
         notes="n",
     )
@@ -104,3 +104,97 @@ def test_json_form_adds_derived_fields_only_on_request() -> None:
     derived = model_to_dict(model, derived=True)
     assert derived["tier"] == "tiny"
     assert derived["openness"] == "permissive"
+
+
+# Qwen3.5-27B's config.json: 64 layers, every fourth full attention (4 KV heads of 256), the
+# others Gated DeltaNet.
+HYBRID = {
+    "layers": 64,
+    "groups": [
+        {"kind": "linear", "count": 48, "state_values": 1_622_016},
+        {"kind": "full", "count": 16, "kv_heads": 4, "head_dim": 256},
+    ],
+}
+
+
+def test_a_hybrid_layout_loads_and_round_trips() -> None:
+    model = model_from_dict(entry(architecture=HYBRID), "t")
+    arch = model.architecture
+    assert arch is not None and arch.layout_known
+    assert arch.count_of("full") == 16 and arch.count_of("linear") == 48
+    # What a full-attention estimate reads: the attention group's heads over every layer.
+    assert (arch.layers, arch.kv_heads, arch.head_dim) == (64, 4, 256)
+    assert model_to_dict(model)["architecture"] == HYBRID
+    assert model_from_dict(model_to_dict(model), "t") == model
+
+
+def test_an_unknown_layout_says_why_and_offers_no_heads() -> None:
+    reason = "config.json not published"
+    model = model_from_dict(entry(architecture={"layers": None, "unknown_reason": reason}), "t")
+    arch = model.architecture
+    assert arch is not None and not arch.layout_known and arch.unknown_reason == reason
+    assert arch.kv_heads is None and arch.head_dim is None
+
+
+def test_a_version_1_file_reads_its_architecture_as_full_attention() -> None:
+    doc = document(entry(architecture={"layers": 32, "kv_heads": 8, "head_dim": 128}))
+    doc["schema_version"] = 1
+    (model,), _ = parse_catalog(doc, "old.json")
+    assert (
+        model.architecture
+        == model_from_dict(entry(architecture=full_attention(32, 8, 128)), "t").architecture
+    )
+    doc["models"][0]["architecture"]["layers"] = 32.0
+    with pytest.raises(CatalogError, match="integer layers, kv_heads and head_dim"):
+        parse_catalog(doc, "old.json")
+
+
+@pytest.mark.parametrize(
+    ("architecture", "message"),
+    [
+        (
+            {"layers": 65, "groups": HYBRID["groups"]},
+            "group counts sum to 64, not to its 65 layers",
+        ),
+        (
+            {"layers": 2, "groups": [{"kind": "full", "count": 2, "kv_heads": 0, "head_dim": 64}]},
+            "kv_heads must be between 1 and",
+        ),
+        (
+            {"layers": 2, "groups": [{"kind": "full", "count": 2, "kv_heads": 8}]},
+            "a full group needs head_dim",
+        ),
+        (
+            {
+                "layers": 2,
+                "groups": [{"kind": "sliding", "count": 2, "kv_heads": 8, "head_dim": 64}],
+            },
+            "a sliding group needs window_tokens",
+        ),
+        (
+            {
+                "layers": 2,
+                "groups": [
+                    {"kind": "full", "count": 2, "kv_heads": 8, "head_dim": 64, "window_tokens": 9}
+                ],
+            },
+            "a full group has no window_tokens",
+        ),
+        ({"layers": 2, "groups": [{"kind": "warp", "count": 2}]}, "kind must be one of"),
+        ({"layers": 2, "groups": [{"kind": "conv", "count": 2, "size": 3}]}, "unknown field"),
+        ({"layers": 10**6, "unknown_reason": "x"}, "layers must be between 1 and 1,000"),
+        ({"layers": 2}, "needs 'groups' or an 'unknown_reason'"),
+        (
+            {"layers": 2, "groups": [{"kind": "ffn", "count": 2}], "unknown_reason": "x"},
+            "both 'groups' and an 'unknown_reason'",
+        ),
+        ({"layers": "2", "unknown_reason": "x"}, "Expected `int | null`, got `str`"),
+        ({"layers": 2, "kv_heads": 8, "head_dim": 128}, "unknown field"),
+    ],
+)
+def test_a_bad_layout_names_the_entry_and_what_is_wrong(
+    architecture: dict[str, object], message: str
+) -> None:
+    with pytest.raises(CatalogError, match=r"models\[0\] \(demo-7b\): field 'architecture'") as err:
+        parse_catalog(document(entry(architecture=architecture)), "cat.json")
+    assert message in str(err.value)

@@ -21,7 +21,7 @@ import mmap
 from pathlib import Path
 from typing import Any
 
-from modelscout.catalog.model import Model
+from modelscout.catalog.model import Model, layout_problem
 
 # About 4,500 Hub-sized entries: below this the careful path costs under a tenth of a second.
 DECODE_LARGE_MIN_BYTES = 4_000_000
@@ -59,13 +59,17 @@ def _breaks_a_rule(m: Model) -> bool:
         or (m.context_tokens is not None and m.context_tokens <= 0)
         or (m.hub_params_b is not None and m.hub_params_b <= 0)
         or (m.gguf_repos is not None and not all("/" in r for r in m.gguf_repos))
+        or (m.architecture is not None and layout_problem(m.architecture) is not None)
     )
 
 
 def decode_large_file(
-    path: Path, schema_version: int
+    path: Path, schema_versions: tuple[int, ...]
 ) -> tuple[tuple[Model, ...], str | None] | None:
     """The models and build date, or None when the careful path must look (and explain).
+
+    An older version's entries decode here only where they read the same as today's: an entry
+    whose `architecture` has the old shape fails the types and goes to the careful path.
 
     Raises OSError when the file cannot be opened or mapped.
     """
@@ -75,13 +79,13 @@ def decode_large_file(
     ):
         view = memoryview(mapped)
         try:
-            return _decode(view, mapped, schema_version)
+            return _decode(view, mapped, schema_versions)
         finally:
             view.release()
 
 
 def _decode(
-    view: memoryview, mapped: mmap.mmap, schema_version: int
+    view: memoryview, mapped: mmap.mmap, schema_versions: tuple[int, ...]
 ) -> tuple[tuple[Model, ...], str | None] | None:
     import msgspec
 
@@ -90,7 +94,7 @@ def _decode(
         outline = outline_decoder.decode(view)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
-    if outline.schema_version != schema_version:
+    if outline.schema_version not in schema_versions:
         return None
     entries: list[Any] = outline.models
     outline.models = []

@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from modelscout.catalog.decode import DECODE_LARGE_MIN_BYTES, decode_large_file
-from modelscout.catalog.model import Architecture, Model, Source
+from modelscout.catalog.model import Architecture, Model, Source, layout_problem
 from modelscout.errors import CatalogError
 
-SCHEMA_VERSION = 1
+# 2: `architecture` describes each layer kind (groups) or says why it cannot (unknown_reason).
+# 1: `architecture` was {layers, kv_heads, head_dim}, read as full attention in every layer.
+SCHEMA_VERSION = 2
+READABLE_SCHEMA_VERSIONS: tuple[int, ...] = (1, 2)
 
 _NUMBER = (int, float)
 
@@ -119,8 +124,31 @@ def _source_from(value: object, where: str) -> Source:
     )
 
 
-def model_from_dict(entry: object, where: str, notices: list[str] | None = None) -> Model:
-    """Validate one entry; `where` names it (file and index) in any error."""
+def _architecture_from(value: dict[str, Any], label: str, version: int) -> Architecture:
+    if version == 1:
+        numbers: list[Any] = [value.get(k) for k in ("layers", "kv_heads", "head_dim")]
+        if not all(type(n) is int for n in numbers):
+            raise CatalogError(
+                f"{label}: field 'architecture' needs integer layers, kv_heads and head_dim"
+            )
+        value = msgspec.to_builtins(Architecture.full_attention(*numbers))
+    try:
+        arch = msgspec.convert(value, Architecture)
+    except msgspec.ValidationError as exc:
+        raise CatalogError(f"{label}: field 'architecture': {exc}") from None
+    problem = layout_problem(arch)
+    if problem:
+        raise CatalogError(f"{label}: field 'architecture' {problem}")
+    return arch
+
+
+def model_from_dict(
+    entry: object, where: str, notices: list[str] | None = None, version: int = SCHEMA_VERSION
+) -> Model:
+    """Validate one entry; `where` names it (file and index) in any error.
+
+    `version` is the file's schema version, which decides how `architecture` reads.
+    """
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: entry must be an object, got {type(entry).__name__}")
     label = f"{where} ({entry.get('id', '?')})"
@@ -137,18 +165,7 @@ def model_from_dict(entry: object, where: str, notices: list[str] | None = None)
     if unknown and notices is not None:
         notices.append(f"{label}: unknown field(s) ignored: {', '.join(unknown)}")
     architecture = entry.get("architecture")
-    arch = None
-    if architecture:
-        try:
-            arch = Architecture(
-                layers=int(architecture["layers"]),
-                kv_heads=int(architecture["kv_heads"]),
-                head_dim=int(architecture["head_dim"]),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise CatalogError(
-                f"{label}: field 'architecture' needs integer layers, kv_heads and head_dim"
-            ) from exc
+    arch = _architecture_from(architecture, label, version) if architecture else None
     return Model(
         id=entry["id"],
         name=entry["name"],
@@ -186,7 +203,6 @@ def model_from_dict(entry: object, where: str, notices: list[str] | None = None)
 # Field names, read once rather than per record.
 _MODEL_FIELDS: tuple[str, ...] = tuple(f for f in Model.__struct_fields__ if f not in _DERIVED)
 _SOURCE_FIELDS: tuple[str, ...] = Source.__struct_fields__
-_ARCHITECTURE_FIELDS: tuple[str, ...] = Architecture.__struct_fields__
 
 
 def _source_to_dict(source: Source) -> dict[str, Any]:
@@ -204,7 +220,10 @@ def model_to_dict(model: Model, derived: bool = False) -> dict[str, Any]:
     out["sources"] = [_source_to_dict(s) for s in model.sources]
     architecture = model.architecture
     if architecture is not None:
-        out["architecture"] = {name: getattr(architecture, name) for name in _ARCHITECTURE_FIELDS}
+        layout = msgspec.to_builtins(architecture)
+        if "groups" in layout:
+            layout["groups"] = list(layout["groups"])
+        out["architecture"] = layout
     if derived:
         out["tier"] = model.tier
         out["openness"] = model.openness.value
@@ -220,9 +239,10 @@ def parse_catalog(
             f"{name}: the catalogue must be a JSON object with 'schema_version' and 'models'"
         )
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version not in READABLE_SCHEMA_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_SCHEMA_VERSIONS)
         raise CatalogError(
-            f"{name}: unsupported schema_version {version!r} (this modelscout reads {SCHEMA_VERSION})"
+            f"{name}: unsupported schema_version {version!r} (this modelscout reads {readable})"
         )
     entries = data.get("models")
     if not isinstance(entries, list):
@@ -230,7 +250,7 @@ def parse_catalog(
     models: list[Model] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(entries):
-        model = model_from_dict(entry, f"{name}: models[{index}]", notices)
+        model = model_from_dict(entry, f"{name}: models[{index}]", notices, version)
         if model.id in seen:
             raise CatalogError(
                 f"{name}: models[{index}]: duplicate id '{model.id}' (first at models[{seen[model.id]}])"
@@ -252,7 +272,7 @@ def load_catalog(path: Path, origin: str = "file") -> Catalog:
     try:
         try:
             large = path.stat().st_size >= DECODE_LARGE_MIN_BYTES
-            decoded = decode_large_file(path, SCHEMA_VERSION) if large else None
+            decoded = decode_large_file(path, READABLE_SCHEMA_VERSIONS) if large else None
             raw = b"" if decoded is not None else path.read_bytes()
         except FileNotFoundError:
             raise CatalogError(f"{path}: catalogue file not found") from None

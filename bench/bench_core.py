@@ -67,7 +67,7 @@ def worker(engine: str, path: Path) -> dict[str, Any]:
         # What the TUI does in the background once the rows are on screen: search text and the
         # orders of the sort keys its `s` key cycles through.
         from modelscout.query import SortKey
-        from modelscout.query_index import index_for
+        from modelscout.query.index import index_for
 
         index_for(models).warm([SortKey(k, k in DESCENDING) for k in SORT_CYCLE])
     warmed = time.perf_counter()

@@ -90,7 +90,7 @@ def _bench_fit(hardware: object) -> None:
     sorts use, against building every model's full quantisation table."""
 
     from modelscout.catalog.location import resolve_catalog
-    from modelscout.fit_context import FitContext
+    from modelscout.fit.context import FitContext
 
     base = resolve_catalog(None).models
     models = [base[i % len(base)].replace(id=f"bench-{i}") for i in range(20_000)]

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from modelscout.catalog import model_from_dict  # noqa: E402
+from modelscout.catalog.refresh import refresh_catalog  # noqa: E402
 from modelscout.hub.api import MODEL_EXPAND, ClientSettings  # noqa: E402
-from modelscout.hub.refresh import refresh_catalog  # noqa: E402
 from tests.catalog.factory import entry  # noqa: E402
 from tests.hub.apiserver import HubApiServer  # noqa: E402
 

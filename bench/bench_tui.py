@@ -200,9 +200,9 @@ def datatable_app(path: Path) -> Any:
     from textual.widgets import DataTable, Input
 
     from modelscout.catalog import load_catalog
+    from modelscout.display.columns import CATALOGUE_COLUMNS
     from modelscout.query import parse_query, run_query
     from modelscout.tui import query_cycles as qc
-    from modelscout.tui.columns import CATALOGUE_COLUMNS
 
     class StockTableApp(App[None]):
         """The same rows in Textual's DataTable: every cell built up front, re-added per query."""

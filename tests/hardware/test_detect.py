@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from modelscout.fit import hardware_summary
+from modelscout.fit.estimate import hardware_summary
 from modelscout.hardware.detect import Hardware, detect_hardware, hardware_to_dict
 from tests.hardware.replay import EPYC, H100, H200, HangingNvml, RecordedNvml, recorded_hw_json
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from modelscout.hub.download import DownloadJob, DownloadRequest
+from modelscout.hub.download.job import DownloadJob, DownloadRequest
 from tests.hub.conftest import model_bytes, sha256_file
 
 OLAH_CLI = os.environ.get("MODELSCOUT_OLAH_CLI") or shutil.which("olah-cli")

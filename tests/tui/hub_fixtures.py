@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from modelscout.hub.jobs import JobStatus
+from modelscout.hub.download.queue import JobStatus
 from tests.hub.hubserver import HubServer
 from tests.tui.helpers import ids, table
 

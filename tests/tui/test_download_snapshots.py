@@ -11,10 +11,10 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from modelscout.hub.download import Progress
-from modelscout.hub.jobs import JobState, JobStatus
-from modelscout.hub.local import LocalRepo, LocalRevision
-from modelscout.hub.variants import RepoFile, RepoListing
+from modelscout.hub.download.cache import LocalRepo, LocalRevision
+from modelscout.hub.download.job import Progress
+from modelscout.hub.download.queue import JobState, JobStatus
+from modelscout.hub.download.variants import RepoFile, RepoListing
 from modelscout.tui.app import ModelscoutApp
 from modelscout.tui.downloads import build_offer
 from modelscout.tui.screens.variants import VariantScreen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from modelscout.hub.jobs import JobState
+from modelscout.hub.download.queue import JobState
 from modelscout.tui.screens.confirm import ConfirmScreen
 from modelscout.tui.screens.downloads import DownloadsScreen
 from modelscout.tui.screens.variants import VariantScreen
@@ -179,7 +179,7 @@ async def test_a_gated_repo_fails_with_its_url_and_how_to_log_in(hub: HubServer)
 
 
 async def test_no_room_on_disk_refuses_before_starting(hub: HubServer, monkeypatch) -> None:
-    from modelscout.hub import download
+    from modelscout.hub.download import job as download
 
     hub.add_repo(PICO, small_model_files())
     monkeypatch.setattr(download, "free_bytes_at", lambda path: 1000)

@@ -3,11 +3,11 @@ the summary line, the panel's cells, the cache location and the On disk column."
 
 from __future__ import annotations
 
-from modelscout.fit import Verdict
-from modelscout.hub.download import Progress
-from modelscout.hub.jobs import JobState, JobStatus
-from modelscout.hub.variants import RepoFile, RepoListing
-from modelscout.tui.columns import disk_columns
+from modelscout.display.columns import disk_columns
+from modelscout.fit.estimate import Verdict
+from modelscout.hub.download.job import Progress
+from modelscout.hub.download.queue import JobState, JobStatus
+from modelscout.hub.download.variants import RepoFile, RepoListing
 from modelscout.tui.downloads import build_offer, job_summary, runs_here
 from modelscout.tui.screens.downloads import duration, job_cells, progress_bar
 from tests.catalog.factory import model

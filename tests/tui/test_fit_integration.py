@@ -1,8 +1,8 @@
-"""The TUI on the real fit engine (`modelscout.fit`) with a recorded-style 16 GiB GPU machine."""
+"""The TUI on the real fit engine (`modelscout.fit.estimate`) with a recorded-style 16 GiB GPU machine."""
 
 from __future__ import annotations
 
-from modelscout.fit_context import FitContext
+from modelscout.fit.context import FitContext
 from modelscout.hardware.cpu import CpuInfo
 from modelscout.hardware.detect import Hardware
 from modelscout.hardware.gpu import Gpu

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from modelscout.hub.download import DownloadJob, DownloadRequest
+from modelscout.hub.download.job import DownloadJob, DownloadRequest
 from modelscout.tui.screens.confirm import ConfirmScreen
 from modelscout.tui.screens.local import LocalScreen
 from tests.hub.conftest import small_model_files

@@ -338,7 +338,7 @@ async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import modelscout.tui.query_runner as runner_module
-    from modelscout.query_index import QueryIndex
+    from modelscout.query.index import QueryIndex
 
     # Every query slow, as a `fits` query or a first sort at 100,000 models: each goes to a worker.
     monkeypatch.setattr(QueryIndex, "answers_at_once", lambda self, query, fit=None: False)
@@ -380,7 +380,7 @@ async def test_quick_queries_are_answered_on_the_ui_thread_and_slow_ones_in_a_wo
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import modelscout.tui.query_runner as runner_module
-    from modelscout.query_index import QueryIndex
+    from modelscout.query.index import QueryIndex
 
     threads: list[tuple[str, bool]] = []
     real_run_query = runner_module.run_query

@@ -10,10 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from modelscout.catalog.load import Catalog
-from modelscout.cells import fit_to_width
-from modelscout.query import parse_query
-from modelscout.tui import query_cycles as qc
-from modelscout.tui.columns import (
+from modelscout.display.cells import fit_to_width
+from modelscout.display.columns import (
     CATALOGUE_COLUMNS,
     GAP,
     active_cell,
@@ -21,6 +19,8 @@ from modelscout.tui.columns import (
     layout,
     openness_cell,
 )
+from modelscout.query import parse_query
+from modelscout.tui import query_cycles as qc
 from modelscout.tui.rows import describe_catalog, parse_size_b, parse_tokens
 from modelscout.tui.settings import Settings, load_settings, save_settings
 from modelscout.tui.snippets import run_snippets

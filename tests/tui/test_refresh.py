@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 
-from modelscout import query_index
 from modelscout.catalog.location import cached_catalog_path
+from modelscout.query import index as query_index
 from tests.catalog.factory import document, entry
 from tests.hub.apiserver import HubApiServer
 from tests.tui.helpers import main_screen, make_app, settle

@@ -95,8 +95,8 @@ def _explicit(args: argparse.Namespace) -> str | None:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
+    from modelscout.catalog.refresh import models_to_refresh, refresh_catalog, save_refreshed
     from modelscout.hub.api import ClientSettings, DiscoverQuery, hub_offline
-    from modelscout.hub.refresh import models_to_refresh, refresh_catalog, save_refreshed
 
     if not 1 <= args.limit <= 1000:
         return _usage("--limit must be between 1 and 1000")
@@ -217,7 +217,7 @@ def _refreshed_at(catalog: Catalog) -> str | None:
 
 
 def _age_text(catalog: Catalog) -> str:
-    from modelscout.hub.refresh import catalog_age
+    from modelscout.catalog.refresh import catalog_age
 
     refreshed = _refreshed_at(catalog)
     if refreshed:
@@ -226,8 +226,8 @@ def _age_text(catalog: Catalog) -> str:
 
 
 def run_info(args: argparse.Namespace) -> int:
+    from modelscout.catalog.refresh import catalog_age
     from modelscout.hub.api import display_endpoint, hub_endpoint, hub_offline
-    from modelscout.hub.refresh import catalog_age
 
     catalog = resolve_catalog(getattr(args, "catalog", None))
     for notice in catalog.warnings:

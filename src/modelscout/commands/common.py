@@ -134,6 +134,6 @@ def fit_for(args: argparse.Namespace, models: Any, query: Any) -> Any:
     )
     if not wanted:
         return None
-    from modelscout.fit_context import FitContext
+    from modelscout.fit.context import FitContext
 
     return FitContext(hardware_for(args), context_tokens(args))

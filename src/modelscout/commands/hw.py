@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from modelscout.fit import hardware_summary
+    from modelscout.fit.estimate import hardware_summary
     from modelscout.hardware.detect import hardware_to_dict
     from modelscout.hardware.profiles import PROFILES
 
@@ -50,7 +50,7 @@ def _print_profiles(as_json: bool, profiles: tuple) -> int:
 
     from rich.table import Table
 
-    from modelscout import format as fmt
+    from modelscout.display import format as fmt
 
     if as_json:
         print_json([asdict(p) for p in profiles])
@@ -71,7 +71,7 @@ def _print_hardware(hw: object, summary: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from modelscout import format as fmt
+    from modelscout.display import format as fmt
     from modelscout.hardware.detect import Hardware
 
     assert isinstance(hw, Hardware)

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     query = parse_query(" ".join(args.query))
     catalog = load(args)
     fit = fit_for(args, catalog.models, query)
-    rows = run_query(catalog.models, query, fit)
+    rows: Sequence[Model] = run_query(catalog.models, query, fit)
     if args.limit is not None:
         rows = rows[: args.limit]
     if args.json:
@@ -112,8 +112,8 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
     from rich.markup import escape
     from rich.text import Text
 
-    from modelscout import format as fmt
-    from modelscout.cells import fit_to_width
+    from modelscout.display import format as fmt
+    from modelscout.display.cells import fit_to_width
 
     console = stdout_console()
     columns = [column for column in _COLUMNS if fit is not None or column[0] not in _FIT_COLUMNS]

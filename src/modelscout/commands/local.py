@@ -24,8 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from modelscout import format as fmt
-    from modelscout.hub.local import delete_repo, scan_local
+    from modelscout.display import format as fmt
+    from modelscout.hub.download.cache import delete_repo, scan_local
 
     if args.delete:
         named = [r for r in scan_local(args.cache_dir) if r.repo_id.lower() == args.delete.lower()]

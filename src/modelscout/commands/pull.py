@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from modelscout.hub.download import DownloadCancelled
+    from modelscout.hub.download.job import DownloadCancelled
 
     repo_id: str | None = None
     try:
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"ok": True, **result})
     else:
-        from modelscout import format as fmt
+        from modelscout.display import format as fmt
 
         print(
             f"pulled {result['repo_id']} ({result['variant']}, {len(result['files'])} files, "
@@ -121,7 +121,7 @@ def resolve_repo(args: argparse.Namespace) -> tuple[str, str | None]:
 def _wants_gguf(variant: str | None) -> bool:
     if not variant:
         return False
-    from modelscout.hub.variants import quant_of
+    from modelscout.hub.download.variants import quant_of
 
     lowered = variant.lower()
     return lowered.startswith("gguf") or quant_of(variant) is not None
@@ -129,7 +129,7 @@ def _wants_gguf(variant: str | None) -> bool:
 
 def _listing(repo_id: str, gguf_repo_id: str | None, args: argparse.Namespace) -> Any:
     """List the repo; a GGUF request for a model whose GGUF files live in another repo goes there."""
-    from modelscout.hub.variants import list_repo_files
+    from modelscout.hub.download.variants import list_repo_files
 
     listing = list_repo_files(repo_id, revision=args.revision)
     has_gguf = any(f.path.lower().endswith(".gguf") for f in listing.files)
@@ -141,15 +141,15 @@ def _listing(repo_id: str, gguf_repo_id: str | None, args: argparse.Namespace) -
 def _target(args: argparse.Namespace) -> Path:
     if args.local_dir is not None:
         return Path(args.local_dir).expanduser()
-    from modelscout.hub.cache_dir import hub_cache_dir
+    from modelscout.hub.env import hub_cache_dir
 
     return hub_cache_dir()
 
 
 def _show_variants(listing: Any, args: argparse.Namespace) -> int:
-    from modelscout import format as fmt
-    from modelscout.hub.download import free_bytes_at
-    from modelscout.hub.variants import default_variant, variants_for
+    from modelscout.display import format as fmt
+    from modelscout.hub.download.job import free_bytes_at
+    from modelscout.hub.download.variants import default_variant, variants_for
 
     variants = variants_for(listing)
     free = free_bytes_at(_target(args))
@@ -201,7 +201,7 @@ def _show_variants(listing: Any, args: argparse.Namespace) -> int:
 
 
 def _pull(listing: Any, args: argparse.Namespace) -> dict[str, Any]:
-    from modelscout.hub.download import DownloadJob, DownloadRequest
+    from modelscout.hub.download.job import DownloadJob, DownloadRequest
 
     request = DownloadRequest(
         repo_id=listing.repo_id,
@@ -220,7 +220,7 @@ def _pull(listing: Any, args: argparse.Namespace) -> dict[str, Any]:
             result = job.run()
     except KeyboardInterrupt:
         job.cancel()
-        from modelscout.hub.download import DownloadCancelled
+        from modelscout.hub.download.job import DownloadCancelled
 
         raise DownloadCancelled(
             f"interrupted: the partial download of {listing.repo_id} is kept; run the same pull "
@@ -283,7 +283,7 @@ class _ProgressBar:
         self._progress.stop()
 
     def update(self, p: Any) -> None:
-        from modelscout import format as fmt
+        from modelscout.display import format as fmt
 
         speed = f"{fmt.size_bytes(int(p.speed_bytes_per_s))}/s" if p.speed_bytes_per_s else ""
         eta = _clock(p.eta_s) if p.eta_s is not None else "–"

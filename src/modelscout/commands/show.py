@@ -18,7 +18,7 @@ from modelscout.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from modelscout.fit import ModelFit
+    from modelscout.fit.estimate import ModelFit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,8 +62,8 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from modelscout import format as fmt
-    from modelscout.describe import field_rows
+    from modelscout.display import format as fmt
+    from modelscout.display.describe import field_rows
 
     # Catalogue text is printed as Text or escaped: a name like "Model [beta]" is not markup.
     console = stdout_console()
@@ -87,14 +87,14 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
 
 
 def _model_fit(model: Model, args: argparse.Namespace) -> tuple[ModelFit, str]:
-    from modelscout.fit_context import FitContext
+    from modelscout.fit.context import FitContext
 
     fit = FitContext(hardware_for(args), context_tokens(args))
     return fit.model_fit(model), fit.summary()
 
 
 def _fit_json(model: Model, args: argparse.Namespace) -> dict[str, object]:
-    from modelscout.fit import model_fit_to_dict
+    from modelscout.fit.estimate import model_fit_to_dict
 
     model_fit, summary = _model_fit(model, args)
     return {"hardware": summary, **model_fit_to_dict(model_fit)}
@@ -105,7 +105,7 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from modelscout import format as fmt
+    from modelscout.display import format as fmt
 
     model_fit, summary = _model_fit(model, args)
     summary = escape(summary)  # GPU names come from the driver

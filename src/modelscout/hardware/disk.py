@@ -1,6 +1,6 @@
 """Free disk space where the Hugging Face cache lives, so a pull can be checked before it starts.
 
-The cache folder is the one downloads write to (`modelscout.hub.cache_dir`).
+The cache folder is the one downloads write to (`modelscout.hub.env`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from modelscout.hub.cache_dir import hub_cache_dir
+from modelscout.hub.env import hub_cache_dir
 
 
 @dataclass(frozen=True)

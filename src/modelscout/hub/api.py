@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from modelscout import __version__
-from modelscout.hub.cache_dir import hf_home
+from modelscout.hub.env import hf_home
 
 log = logging.getLogger(__name__)
 

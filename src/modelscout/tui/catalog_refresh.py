@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from modelscout.errors import ModelscoutError
 
 if TYPE_CHECKING:
-    from modelscout.hub.refresh import RefreshProgress, RefreshResult
+    from modelscout.catalog.refresh import RefreshProgress, RefreshResult
     from modelscout.tui.screens.main import MainScreen
 
 
@@ -38,7 +38,7 @@ def _activity(screen: MainScreen, text: str) -> None:
 
 def _refresh(screen: MainScreen) -> None:
     from modelscout.catalog.load import load_catalog
-    from modelscout.hub.refresh import models_to_refresh, refresh_catalog, save_refreshed
+    from modelscout.catalog.refresh import models_to_refresh, refresh_catalog, save_refreshed
     from modelscout.tui.rows import describe_catalog
 
     app = screen.app

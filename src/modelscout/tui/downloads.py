@@ -1,7 +1,7 @@
 """The download queue seen from the UI: job updates as Textual messages, the pull behind `d`, and
 what is already on disk.
 
-`modelscout.hub.jobs.DownloadQueue` runs each job on its own thread and calls back from there.
+`modelscout.hub.download.queue.DownloadQueue` runs each job on its own thread and calls back from there.
 `Downloads` posts every update to the app as a `JobUpdated` message (thread-safe and never blocking
 a download); the app hands it to `apply` on the UI thread, which keeps the latest status of each job,
 announces state changes as notifications and publishes `changed` for what shows jobs.
@@ -23,13 +23,13 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.signal import Signal
 
-from modelscout import format as fmt
 from modelscout.catalog.model import Model
+from modelscout.display import format as fmt
 from modelscout.errors import DownloadError
-from modelscout.hub.cache_dir import hub_cache_dir
-from modelscout.hub.jobs import DEFAULT_MAX_RUNNING, DownloadQueue, JobState, JobStatus
-from modelscout.hub.local import LocalRepo
-from modelscout.hub.variants import ALL, GGUF_PREFIX, RepoListing, Variant
+from modelscout.hub.download.cache import LocalRepo
+from modelscout.hub.download.queue import DEFAULT_MAX_RUNNING, DownloadQueue, JobState, JobStatus
+from modelscout.hub.download.variants import ALL, GGUF_PREFIX, RepoListing, Variant
+from modelscout.hub.env import hub_cache_dir
 from modelscout.query import FitLookup
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class Offer:
 
 def runs_here(model: Model, variant: Variant, fit: FitLookup | None) -> str | None:
     """The fit engine's verdict for the precision a variant holds ("GPU", "CPU", "no"), when the fit
-    offers per-quantisation rows (`modelscout.fit.FitContext.model_fit`)."""
+    offers per-quantisation rows (`modelscout.fit.estimate.FitContext.model_fit`)."""
     model_fit = getattr(fit, "model_fit", None)
     if model_fit is None or variant.name == ALL:
         return None
@@ -130,7 +130,7 @@ def build_offer(
 ) -> Offer:
     """The variants of the model's repo, then the GGUF ones of its separate GGUF repo (if listed);
     the default is `default_variant` over all of them."""
-    from modelscout.hub.variants import default_variant, variants_for
+    from modelscout.hub.download.variants import default_variant, variants_for
 
     room = None if free_bytes is None else free_bytes + present_bytes
     choices: list[Choice] = []
@@ -282,8 +282,8 @@ class Downloads:
 
     def offer_for(self, model: Model, fit: FitLookup | None) -> Offer:
         """List the model's repos and what the cache holds of them (blocking: call from a worker)."""
-        from modelscout.hub.download import free_bytes_at
-        from modelscout.hub.variants import list_repo_files
+        from modelscout.hub.download.job import free_bytes_at
+        from modelscout.hub.download.variants import list_repo_files
 
         repo = model.repo_id or model.gguf_repo_id
         assert repo is not None
@@ -342,13 +342,13 @@ class Downloads:
         """The cache's model repos (blocking: call from a worker)."""
         if not self.cache_dir.is_dir():  # nothing downloaded yet: no need to load the Hub client
             return ()
-        from modelscout.hub.local import scan_local
+        from modelscout.hub.download.cache import scan_local
 
         return scan_local(self.cache_dir)
 
     def delete(self, repo_id: str) -> int:
         """Delete a repo from the cache and return the bytes freed (blocking: call from a worker)."""
-        from modelscout.hub.local import delete_repo
+        from modelscout.hub.download.cache import delete_repo
 
         return delete_repo(repo_id, self.cache_dir)
 

@@ -21,7 +21,7 @@ class FitSource(Protocol):
 
 
 class DetectedFit:
-    """`FitSource` over `modelscout.hardware.detect` and `modelscout.fit`."""
+    """`FitSource` over `modelscout.hardware.detect` and `modelscout.fit.estimate`."""
 
     def __init__(self, hardware: Any, fit_context: Any) -> None:
         self._hardware = hardware
@@ -37,7 +37,7 @@ class DetectedFit:
 def detect_fit_source() -> FitSource | None:
     """Detect this machine's hardware (blocking: call from a worker). None when fit is unavailable."""
     try:
-        from modelscout.fit_context import FitContext
+        from modelscout.fit.context import FitContext
         from modelscout.hardware.detect import detect_hardware
     except ImportError:
         return None

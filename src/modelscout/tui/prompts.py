@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelscout import format as fmt
+from modelscout.display import format as fmt
 from modelscout.tui import query_cycles as qc
 from modelscout.tui.rows import parse_size_b, parse_tokens
 from modelscout.tui.screens.prompt import PromptScreen

@@ -19,8 +19,7 @@ from textual.timer import Timer
 
 from modelscout.catalog.model import Model
 from modelscout.errors import QueryError
-from modelscout.query import FitLookup, Query, run_query
-from modelscout.query_index import index_for
+from modelscout.query import FitLookup, Query, answers_at_once, run_query
 from modelscout.tui.rows import index_of
 
 # A query that takes longer than this is marked busy (quick ones would only make the mark flicker).
@@ -69,7 +68,7 @@ class QueryRunner:
 
     def _start(self) -> None:
         request = self._read()
-        if index_for(request.models).answers_at_once(request.query, request.fit):
+        if answers_at_once(request.models, request.query, request.fit):
             self._finish(self._generation, answer(request))
             return
         self._running = True

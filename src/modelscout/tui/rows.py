@@ -10,8 +10,7 @@ from operator import is_
 
 from modelscout.catalog.load import Catalog
 from modelscout.catalog.model import Model
-from modelscout.query import FIT_SORT_KEYS, Query
-from modelscout.query_index import QueryRows
+from modelscout.query import FIT_SORT_KEYS, Query, QueryRows
 
 
 def describe_catalog(catalog: Catalog) -> str:

@@ -16,9 +16,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from modelscout import format as fmt
 from modelscout.catalog.model import Model
-from modelscout.describe import field_rows, sources_for
+from modelscout.display import format as fmt
+from modelscout.display.describe import field_rows, sources_for
 from modelscout.query import FitLookup
 from modelscout.tui.snippets import Snippet, run_snippets
 
@@ -71,7 +71,7 @@ def fit_renderable(model: Model, fit: FitLookup) -> Group | Text:
     if model_fit is None:
         verdict = "fits" if fit.fits(model) else "does not fit"
         return Text(f"{verdict}; estimated {fmt.number(fit.est_tps(model), 1)} tokens/s")
-    from modelscout.fit import context_label
+    from modelscout.fit.estimate import context_label
 
     result = model_fit(model)
     summary = Text.assemble(

@@ -14,8 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from modelscout import format as fmt
-from modelscout.hub.jobs import JobState, JobStatus
+from modelscout.display import format as fmt
+from modelscout.hub.download.queue import JobState, JobStatus
 from modelscout.tui.plain import plain
 
 if TYPE_CHECKING:

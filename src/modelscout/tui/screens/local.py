@@ -13,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from modelscout import format as fmt
+from modelscout.display import format as fmt
 from modelscout.errors import DownloadError
-from modelscout.hub.local import LocalRepo
+from modelscout.hub.download.cache import LocalRepo
 from modelscout.tui.plain import plain
 from modelscout.tui.screens.confirm import ConfirmScreen
 

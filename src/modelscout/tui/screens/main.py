@@ -20,11 +20,10 @@ from textual.widgets import Footer
 from modelscout.catalog.load import Catalog
 from modelscout.catalog.location import resolve_catalog
 from modelscout.catalog.model import Model
+from modelscout.display.columns import CATALOGUE_COLUMNS, Column, disk_columns, fit_columns
 from modelscout.errors import ModelscoutError
-from modelscout.query import FitLookup, Query, SortKey
-from modelscout.query_index import index_for, keep_only_index_of
+from modelscout.query import FitLookup, Query, SortKey, forget_other_catalogues, warm
 from modelscout.tui import query_cycles as qc
-from modelscout.tui.columns import CATALOGUE_COLUMNS, Column, disk_columns, fit_columns
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS
 from modelscout.tui.fit_source import FitSource
 from modelscout.tui.query_runner import Answer, QueryRunner, Request
@@ -190,7 +189,7 @@ class MainScreen(Screen[None]):
         cycle = qc.sort_cycle(fit_available=fit is not None)
         keys = [SortKey(key, key in qc.DESCENDING_FIRST) for key in cycle]
         with self.modelscout_app.collector.paused():
-            index_for(models).warm(keys, fit)
+            warm(models, keys, fit)
 
     @work(thread=True, exclusive=True, group="hardware")
     def _detect_hardware(self) -> None:
@@ -215,7 +214,7 @@ class MainScreen(Screen[None]):
 
     def _catalog_loaded(self, catalog: Catalog, source: str) -> None:
         self.catalog = catalog
-        keep_only_index_of(catalog.models)  # a refresh's old catalogue can go now
+        forget_other_catalogues(catalog.models)  # a refresh's old catalogue can go now
         self.header_line.set_source(source)
         for notice in catalog.warnings[:3]:
             self.notify(notice, severity="warning", timeout=8)

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from modelscout import format as fmt
+from modelscout.display import format as fmt
 from modelscout.tui.downloads import Choice, Offer
 from modelscout.tui.plain import plain
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
-from modelscout.hub.jobs import JobStatus
+from modelscout.hub.download.queue import JobStatus
 from modelscout.tui.downloads import job_summary
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ front and takes seconds to mount 100,000 rows.
 
 API (what screens and benchmarks use):
 
-- ``ModelTable(columns)``: the columns to show, as `modelscout.tui.columns.Column` data.
+- ``ModelTable(columns)``: the columns to show, as `modelscout.display.columns.Column` data.
 - ``set_rows(rows, cursor=0)``: swap in the rows of a new query result. ``rows`` is any sequence of
   `Model` (the result list is kept, not copied); the cost is independent of its length.
 - ``set_columns(columns)``, ``set_sort(key)``: change what is shown, and which header has the arrow;
@@ -36,9 +36,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from modelscout.catalog.model import Model
-from modelscout.cells import fit_to_width
+from modelscout.display.cells import fit_to_width
+from modelscout.display.columns import CATALOGUE_COLUMNS, GAP, Column, layout
 from modelscout.query import SortKey
-from modelscout.tui.columns import CATALOGUE_COLUMNS, GAP, Column, layout
 
 ROLES = ("dim", "accent", "good", "warn", "bad", "tiny", "small", "medium", "large")
 STRIP_CACHE_SIZE = 2048  # rendered rows kept; a screenful is ~50, scrolling back is free

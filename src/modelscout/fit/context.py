@@ -1,0 +1,99 @@
+"""`FitContext`: one machine's fit for the query engine and the TUI, cached per model.
+
+The engine asks thousands of times while it filters and sorts (`fits`, `sort:best`, `sort:tps`),
+and a table row asks again when it is drawn, so each model's verdict is worked out once. `quick`
+reaches the verdict and speed at the best quantisation without building the whole table of
+quantisations that `model_fit` (the detail view, `show`) returns.
+"""
+
+from __future__ import annotations
+
+from modelscout.catalog.model import Model
+from modelscout.fit.estimate import (
+    Capacity,
+    ModelFit,
+    Verdict,
+    context_for,
+    decode_tps,
+    fit_model,
+    hardware_summary,
+    kv_bytes_per_token,
+    placement,
+    quants_for,
+    weights_bytes,
+)
+from modelscout.hardware.detect import Hardware
+
+
+class FitContext:
+    """A hardware fit for the query engine (`modelscout.query.FitLookup`) and the TUI.
+
+    Results are cached per model id: sorting and filtering ask for the same model many times.
+    Build a new context to change the hardware or the context length (`with_context`).
+    """
+
+    def __init__(self, hardware: Hardware, context_tokens: int | None = None) -> None:
+        self.hardware = hardware
+        self.context_tokens = context_tokens
+        self._capacity = Capacity.of(hardware)
+        self._cache: dict[str, ModelFit] = {}
+        self._quick: dict[str, tuple[Verdict, float | None]] = {}
+
+    def with_context(self, context_tokens: int | None) -> FitContext:
+        return FitContext(self.hardware, context_tokens)
+
+    def model_fit(self, model: Model) -> ModelFit:
+        found = self._cache.get(model.id)
+        if found is None:
+            found = fit_model(model, self.hardware, self.context_tokens, self._capacity)
+            self._cache[model.id] = found
+        return found
+
+    def quick(self, model: Model) -> tuple[Verdict, float | None]:
+        """(verdict, estimated tokens/s) at the best quantisation, without building every row.
+
+        The smallest quantisation gives the best verdict reachable; the best quantisation is the
+        most precise one that still reaches it. Agrees with `model_fit(model)` by construction.
+        """
+        found = self._quick.get(model.id)
+        if found is not None:
+            return found
+        full = self._cache.get(model.id)
+        if full is not None:
+            found = (full.verdict, full.est_tps)
+        else:
+            capacity = self._capacity
+            quants = quants_for(model)
+            context = context_for(model, self.context_tokens)
+            kv = kv_bytes_per_token(model)[0] * context
+            weights_of = lambda q: weights_bytes(model.total_params_b, q.bits_per_weight)  # noqa: E731
+            best_verdict = placement(weights_of(quants[-1]), kv, capacity)[0]
+            if not model.weights_available:
+                found = (Verdict.UNAVAILABLE, None)
+            elif best_verdict is Verdict.NO:
+                found = (Verdict.NO, None)
+            else:
+                for quant in quants:
+                    verdict, share, _, _ = placement(weights_of(quant), kv, capacity)
+                    if verdict is best_verdict:
+                        per_token = weights_bytes(model.active_params_b, quant.bits_per_weight) + kv
+                        tps = decode_tps(
+                            per_token, share, capacity.gpu_bandwidth, capacity.cpu_bandwidth
+                        )
+                        found = (verdict, tps)
+                        break
+        self._quick[model.id] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
+    def fits(self, model: Model) -> bool:
+        return self.quick(model)[0].value < Verdict.NO.value
+
+    def est_tps(self, model: Model) -> float | None:
+        return self.quick(model)[1]
+
+    def fit_rank(self, model: Model) -> int | None:
+        return self.quick(model)[0].value
+
+    def summary(self) -> str:
+        """One line for a header: '1× H100 80GB HBM3 80 GiB · 126 GiB RAM · 16 cores · ctx 8k'."""
+        return hardware_summary(self.hardware, self.context_tokens)

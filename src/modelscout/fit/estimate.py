@@ -1,0 +1,336 @@
+"""Will it run here? Memory needed per quantisation, a verdict, and a decode-speed estimate.
+
+Pure functions over a `Model` and a `Hardware` record; `modelscout.fit.context.FitContext` caches
+them per model for the CLI and the TUI (the engine asks thousands of times while sorting).
+
+memory needed = weights at the quantisation + KV cache for the context + runtime overhead
+decode tokens/s ≈ memory bandwidth / bytes read per token (an estimate: a ceiling real engines reach
+                  a fraction of)
+
+Mixture-of-experts models keep every expert resident, so memory follows total parameters, while each
+token reads only the active ones, so speed follows active parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+from modelscout.catalog.model import Model
+from modelscout.fit.quants import GIB, Quant, quants_for
+from modelscout.hardware.detect import Hardware
+from modelscout.hardware.gpu import Gpu
+
+DEFAULT_CONTEXT_TOKENS = 8192  # a working chat context; `--ctx` or the TUI's key changes it
+KV_BYTES_PER_ELEMENT = 2  # llama.cpp and vLLM keep the KV cache in F16/BF16 unless told otherwise
+
+# KV-cache approximation for models whose catalogue entry has no architecture: a grouped-query
+# model with 8 KV heads of dimension 128 (Llama 3, Qwen 2.5/3, Mistral all use this) and
+# layers ≈ 20 × P^0.3 with P in billions, fitted to config.json layer counts of Llama 3.2 3B (28),
+# Llama 3.1 8B (32), 70B (80) and 405B (126), Qwen3 8B (36) and 32B (64). MoE models use total
+# parameters, which overestimates their layers: an estimate that errs towards "does not fit".
+APPROX_KV_HEADS = 8
+APPROX_HEAD_DIM = 128
+APPROX_LAYERS_SCALE = 20.0
+APPROX_LAYERS_EXPONENT = 0.3
+
+# Runtime overhead: modelscout's margin, not a measurement of one engine. Each GPU holds a CUDA or
+# Metal context plus compute buffers (llama.cpp logs a few hundred MiB of each at load), and the
+# activations scale with the model, hence a fixed part and a share of the weights.
+OVERHEAD_FIXED_BYTES = GIB // 2
+OVERHEAD_WEIGHTS_FRACTION = 0.05
+# RAM kept back for the operating system and the programs already running.
+RAM_RESERVE_FRACTION = 0.10
+RAM_RESERVE_MIN_BYTES = 2 * GIB
+
+
+class Verdict(Enum):
+    """Where a model runs, best first; the value is the rank `sort:fit` orders by."""
+
+    GPU = 0
+    OFFLOAD = 1
+    CPU = 2
+    NO = 3
+    UNAVAILABLE = 4  # the weights cannot be downloaded, so it runs nowhere
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self]
+
+    @property
+    def short(self) -> str:
+        return VERDICT_SHORT[self]
+
+
+VERDICT_LABELS: dict[Verdict, str] = {
+    Verdict.GPU: "fits on the GPU",
+    Verdict.OFFLOAD: "fits with CPU offload",
+    Verdict.CPU: "fits in RAM on the CPU",
+    Verdict.NO: "does not fit",
+    Verdict.UNAVAILABLE: "weights not available",
+}
+VERDICT_SHORT: dict[Verdict, str] = {
+    Verdict.GPU: "GPU",
+    Verdict.OFFLOAD: "GPU+CPU",
+    Verdict.CPU: "CPU",
+    Verdict.NO: "no",
+    Verdict.UNAVAILABLE: "n/a",
+}
+
+
+@dataclass(frozen=True)
+class QuantFit:
+    quant: str
+    bits: float
+    weights_bytes: int
+    kv_bytes: int
+    overhead_bytes: int
+    total_bytes: int
+    verdict: Verdict
+    est_tps: float | None  # an estimate; None where a bandwidth is unknown or it does not fit
+    gpu_fraction: float  # share of the model on the GPU(s): 1.0 on GPU, 0.0 on CPU
+
+
+@dataclass(frozen=True)
+class ModelFit:
+    model_id: str
+    context_tokens: int  # the context the KV cache was sized for
+    kv_approximate: bool  # True when the KV cache came from the approximation, not config.json
+    rows: tuple[QuantFit, ...]
+    best: QuantFit | None  # the highest precision at the best verdict; None when nothing fits
+    verdict: Verdict
+    est_tps: float | None
+    notes: tuple[str, ...] = ()
+
+
+def weights_bytes(params_b: float, bits_per_weight: float) -> int:
+    return int(params_b * 1e9 * bits_per_weight / 8)
+
+
+def approx_layers(total_params_b: float) -> int:
+    return max(1, round(APPROX_LAYERS_SCALE * total_params_b**APPROX_LAYERS_EXPONENT))
+
+
+def kv_bytes_per_token(model: Model) -> tuple[int, bool]:
+    """(bytes of K and V per token, whether approximated)."""
+    arch = model.architecture
+    if arch is not None and arch.layers and arch.kv_heads and arch.head_dim:
+        return 2 * arch.layers * arch.kv_heads * arch.head_dim * KV_BYTES_PER_ELEMENT, False
+    layers = approx_layers(model.total_params_b)
+    return 2 * layers * APPROX_KV_HEADS * APPROX_HEAD_DIM * KV_BYTES_PER_ELEMENT, True
+
+
+def context_for(model: Model, requested: int | None) -> int:
+    """The context sized for: the request (or the default), never past what the model supports.
+
+    A request of 0 means each model's own maximum (`--ctx max`); a model with no known maximum
+    then gets the default.
+    """
+    if requested == 0:
+        return model.context_tokens or DEFAULT_CONTEXT_TOKENS
+    wanted = requested if requested is not None else DEFAULT_CONTEXT_TOKENS
+    if model.context_tokens is not None:
+        return min(wanted, model.context_tokens)
+    return wanted
+
+
+def overhead_bytes(weights: int, devices: int) -> int:
+    return OVERHEAD_FIXED_BYTES * max(devices, 1) + int(weights * OVERHEAD_WEIGHTS_FRACTION)
+
+
+def ram_capacity(hardware: Hardware) -> int:
+    ram = hardware.ram_bytes or 0
+    return max(ram - max(int(ram * RAM_RESERVE_FRACTION), RAM_RESERVE_MIN_BYTES), 0)
+
+
+def _slowest_bandwidth(gpus: tuple[Gpu, ...]) -> float | None:
+    """Layers split across GPUs run one after another, so a token moves at the slowest card."""
+    known = [g.bandwidth_bytes_per_s for g in gpus if g.bandwidth_bytes_per_s]
+    return min(known) if known and len(known) == len(gpus) else None
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """What a machine offers a model, computed once per hardware rather than once per row."""
+
+    gpu_count: int
+    gpu_bytes: int
+    ram_bytes: int  # usable RAM after the reserve
+    offload_bytes: int  # GPU + RAM, or RAM alone on unified memory
+    gpu_bandwidth: float | None
+    cpu_bandwidth: float | None
+
+    @classmethod
+    def of(cls, hardware: Hardware) -> Capacity:
+        gpu_bytes = hardware.gpu_memory_bytes
+        ram = ram_capacity(hardware)
+        # On unified memory the GPU's share is part of RAM: offloading adds nothing beyond RAM.
+        offload = ram if hardware.unified else gpu_bytes + ram
+        return cls(
+            len(hardware.gpus),
+            gpu_bytes,
+            ram,
+            offload,
+            _slowest_bandwidth(hardware.gpus),
+            hardware.cpu_bandwidth_bytes_per_s,
+        )
+
+
+def placement(weights: int, kv: int, capacity: Capacity) -> tuple[Verdict, float, int, int]:
+    """(verdict, share on the GPUs, overhead, total) for a model of this size on this machine.
+
+    Fewer bytes never give a worse verdict, which `FitContext.quick` relies on.
+    """
+    overhead = overhead_bytes(weights, capacity.gpu_count)
+    total = weights + kv + overhead
+    if capacity.gpu_count and total <= capacity.gpu_bytes:
+        return Verdict.GPU, 1.0, overhead, total
+    if capacity.gpu_count and capacity.gpu_bytes > overhead and total <= capacity.offload_bytes:
+        return Verdict.OFFLOAD, (capacity.gpu_bytes - overhead) / (weights + kv), overhead, total
+    if total <= capacity.ram_bytes:
+        return Verdict.CPU, 0.0, overhead, total
+    return Verdict.NO, 0.0, overhead, total
+
+
+def quant_fit(
+    model: Model, quant: Quant, capacity: Capacity, context_tokens: int, kv_per_token: int
+) -> QuantFit:
+    bits = quant.bits_per_weight
+    weights = weights_bytes(model.total_params_b, bits)
+    kv = kv_per_token * context_tokens
+    verdict, gpu_fraction, overhead, total = placement(weights, kv, capacity)
+    tps = None
+    if verdict is not Verdict.NO:
+        # Each token reads the active weights once and the whole KV cache once.
+        per_token = weights_bytes(model.active_params_b, bits) + kv
+        tps = decode_tps(per_token, gpu_fraction, capacity.gpu_bandwidth, capacity.cpu_bandwidth)
+    return QuantFit(quant.name, bits, weights, kv, overhead, total, verdict, tps, gpu_fraction)
+
+
+def decode_tps(
+    bytes_per_token: int,
+    gpu_fraction: float,
+    gpu_bandwidth: float | None,
+    cpu_bandwidth: float | None,
+) -> float | None:
+    """Seconds per token = bytes on the GPU / its bandwidth + bytes in RAM / RAM bandwidth."""
+    seconds = 0.0
+    if gpu_fraction > 0:
+        if not gpu_bandwidth:
+            return None
+        seconds += bytes_per_token * gpu_fraction / gpu_bandwidth
+    if gpu_fraction < 1:
+        if not cpu_bandwidth:
+            return None
+        seconds += bytes_per_token * (1 - gpu_fraction) / cpu_bandwidth
+    return 1 / seconds if seconds > 0 else None
+
+
+def fit_model(
+    model: Model,
+    hardware: Hardware,
+    context_tokens: int | None = None,
+    capacity: Capacity | None = None,
+) -> ModelFit:
+    """Every quantisation's memory, verdict and speed; `capacity` saves recomputing the machine."""
+    capacity = capacity or Capacity.of(hardware)
+    context = context_for(model, context_tokens)
+    kv_per_token, approximate = kv_bytes_per_token(model)
+    rows = tuple(quant_fit(model, q, capacity, context, kv_per_token) for q in quants_for(model))
+    runnable = [r for r in rows if r.verdict is not Verdict.NO]
+    best = None
+    if runnable:
+        best_rank = min(r.verdict.value for r in runnable)
+        best = next(r for r in rows if r.verdict.value == best_rank)  # rows: highest bits first
+    notes: list[str] = []
+    if not model.weights_available:
+        notes.append("the weights are not available to download, so it cannot run here")
+        best = None
+    if model.moe:
+        notes.append(
+            f"mixture of experts: all {model.total_params_b:g}B parameters must be resident, "
+            f"but each token reads only the {model.active_params_b:g}B active ones, so speed "
+            "follows the active count"
+        )
+    if approximate:
+        notes.append(
+            "KV cache approximated (no architecture in the catalogue): "
+            f"{approx_layers(model.total_params_b)} layers × {APPROX_KV_HEADS} KV heads × "
+            f"{APPROX_HEAD_DIM} dims"
+        )
+    if model.context_tokens is not None and context_tokens and context_tokens > context:
+        notes.append(f"context capped at the model's maximum, {model.context_tokens} tokens")
+    return ModelFit(
+        model_id=model.id,
+        context_tokens=context,
+        kv_approximate=approximate,
+        rows=rows,
+        best=best,
+        verdict=best.verdict if best else _no_verdict(model),
+        est_tps=best.est_tps if best else None,
+        notes=tuple(notes),
+    )
+
+
+def _no_verdict(model: Model) -> Verdict:
+    return Verdict.NO if model.weights_available else Verdict.UNAVAILABLE
+
+
+def _short_gpu_name(name: str) -> str:
+    for prefix in ("NVIDIA ", "GeForce ", "AMD ", "Radeon "):
+        name = name.removeprefix(prefix)
+    return name
+
+
+def context_label(context_tokens: int | None) -> str:
+    """'8k' for 8192 and 8000 alike, 'max' for each model's maximum, digits otherwise."""
+    tokens = DEFAULT_CONTEXT_TOKENS if context_tokens is None else context_tokens
+    if tokens == 0:
+        return "max"
+    for unit, scale in (("M", 2**20), ("k", 1024), ("M", 1_000_000), ("k", 1000)):
+        if tokens % scale == 0:
+            return f"{tokens // scale}{unit}"
+    return str(tokens)
+
+
+def hardware_summary(hardware: Hardware, context_tokens: int | None = None) -> str:
+    parts: list[str] = []
+    groups: dict[tuple[str, int, bool], int] = {}
+    for gpu in hardware.gpus:
+        key = (_short_gpu_name(gpu.name), gpu.total_bytes or 0, gpu.unified)
+        groups[key] = groups.get(key, 0) + 1
+    gpu_parts = []
+    for (name, total, unified), count in groups.items():
+        memory = f"{total / GIB:.0f} GiB" + (" GPU share" if unified else "")
+        gpu_parts.append(f"{count}× {name} {memory}")
+    parts.append(" + ".join(gpu_parts) if gpu_parts else "no GPU")
+    if hardware.ram_bytes is not None:
+        parts.append(f"{hardware.ram_bytes / GIB:.0f} GiB RAM")
+    cores = hardware.cpu.physical_cores or hardware.cpu.logical_cores
+    if cores:
+        parts.append(f"{cores} cores")
+    parts.append(f"ctx {context_label(context_tokens)}")
+    if hardware.planned:
+        parts.append(f"planned: {hardware.planned}")
+    return " · ".join(parts)
+
+
+def model_fit_to_dict(model_fit: ModelFit) -> dict[str, Any]:
+    """JSON form: verdicts as their labels, the best quantisation by name."""
+    rows = []
+    for row in model_fit.rows:
+        out = asdict(row)
+        out["verdict"] = row.verdict.label
+        rows.append(out)
+    return {
+        "model_id": model_fit.model_id,
+        "context_tokens": model_fit.context_tokens,
+        "kv_approximate": model_fit.kv_approximate,
+        "verdict": model_fit.verdict.label,
+        "fit_rank": model_fit.verdict.value,
+        "best_quant": model_fit.best.quant if model_fit.best else None,
+        "est_tps": model_fit.est_tps,
+        "rows": rows,
+        "notes": list(model_fit.notes),
+    }

@@ -1,0 +1,123 @@
+"""The reference engine: every test on every model, then a sort, nothing kept between calls.
+
+The query index (`index.py`) answers the same queries from prebuilt columns; property tests hold the
+two equal, so this module is the definition of what a query means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from modelscout.catalog.model import Model
+from modelscout.errors import QueryError
+from modelscout.query.language import (
+    NUMERIC_FIELDS,
+    SORT_KEYS,
+    FitLookup,
+    Query,
+    SortKey,
+)
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+    "=": lambda a, b: a == b,
+}
+
+
+def search_text(model: Model) -> str:
+    """What free-text words are matched against."""
+    return f"{model.name}\n{model.creator}\n{model.repo_id or ''}\n{model.id}".lower()
+
+
+def predicates(query: Query, fit: FitLookup | None = None) -> list[Callable[[Model], bool]]:
+    """One test per active constraint; a model is kept when all pass."""
+    tests: list[Callable[[Model], bool]] = []
+    if query.tiers:
+        tests.append(lambda m: m.tier in query.tiers)
+    if query.openness:
+        tests.append(lambda m: m.openness in query.openness)
+    if query.licenses:
+        tests.append(lambda m: m.license is not None and m.license.lower() in query.licenses)
+    if query.creators:
+        tests.append(lambda m: any(c in m.creator.lower() for c in query.creators))
+    if query.modalities:
+        tests.append(lambda m: query.modalities.issubset(m.modalities))
+    if query.moe is not None:
+        tests.append(lambda m: m.moe is query.moe)
+    if query.reasoning is not None:
+        tests.append(lambda m: m.reasoning is query.reasoning)
+    if query.weights is not None:
+        tests.append(lambda m: m.weights_available is query.weights)
+    if query.gated is not None:
+        tests.append(lambda m: m.gated is query.gated)
+    for comparison in query.comparisons:
+        attribute = NUMERIC_FIELDS[comparison.field]
+        compare = _OPS[comparison.op]
+        bound = comparison.value
+
+        def test(
+            m: Model, attribute: str = attribute, compare: Any = compare, bound: float = bound
+        ) -> bool:
+            value = getattr(m, attribute)
+            return value is not None and compare(value, bound)
+
+        tests.append(test)
+    if query.words:
+        words = query.words
+        tests.append(lambda m: all(w in search_text(m) for w in words))
+    if query.fits:
+        if fit is None:
+            raise QueryError(
+                "'fits' needs hardware information (run where it can be detected)", "fits"
+            )
+        tests.append(fit.fits)
+    return tests
+
+
+def sort_value(key: str, fit: FitLookup | None) -> Callable[[Model], Any]:
+    if key in SORT_KEYS:
+        return SORT_KEYS[key]
+    if fit is None:
+        raise QueryError(f"'sort:{key}' needs hardware information", f"sort:{key}")
+    if key == "tps":
+        return fit.est_tps
+    if key == "fit":
+        return fit.fit_rank
+    # best: what runs here first, the most capable of those first.
+    return lambda m: (
+        (0 if fit.fits(m) else 1),
+        -(m.intelligence_index if m.intelligence_index is not None else -1.0),
+    )
+
+
+def sort_models(
+    models: Sequence[Model], keys: Sequence[SortKey], fit: FitLookup | None = None
+) -> list[Model]:
+    """Stable multi-key sort; a model whose value is unknown goes last whichever the direction."""
+    rows = list(models)
+    for sort_key in reversed(keys):
+        value_of = sort_value(sort_key.key, fit)
+        descending = sort_key.descending
+        if sort_key.key == "best":
+            # "best" already orders fits before misfits and capable before weak; reversing it
+            # would put what cannot run first, which no one wants, so '-best' means the same.
+            descending = False
+        pairs = [(value_of(m), m) for m in rows]
+        known = [(v, m) for v, m in pairs if v is not None]
+        unknown = [m for v, m in pairs if v is None]
+        known.sort(key=lambda pair: pair[0], reverse=descending)
+        rows = [m for _, m in known] + unknown
+    return rows
+
+
+def run_query_per_call(
+    models: Sequence[Model], query: Query, fit: FitLookup | None = None
+) -> list[Model]:
+    """The reference engine: every test on every model, then a sort, with nothing kept between calls."""
+    tests = predicates(query, fit)
+    kept = [m for m in models if all(t(m) for t in tests)] if tests else list(models)
+    return sort_models(kept, query.sort, fit) if query.sort else kept

@@ -1,0 +1,326 @@
+"""The query language: tokens, their meaning, and the `Query` they parse into.
+
+A query is a line of space-separated tokens, the same typed in the filter bar or passed on the command
+line::
+
+    tier:tiny,small moe active<=4 open:permissive ctx>=128k qwen sort:-intelligence
+
+Filters combine with AND; values after ``:`` separated by commas combine with OR. Words without an
+operator are free text matched against name, creator and repo id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from modelscout.catalog.model import TIERS, Model, Openness
+from modelscout.errors import QueryError
+
+OPENNESS_ALIASES: dict[str, Openness] = {
+    "open-source": Openness.OPEN_SOURCE,
+    "opensource": Openness.OPEN_SOURCE,
+    "source": Openness.OPEN_SOURCE,
+    "oss": Openness.OPEN_SOURCE,
+    "permissive": Openness.PERMISSIVE,
+    "restricted": Openness.RESTRICTED,
+    "closed": Openness.CLOSED,
+    "none": Openness.CLOSED,
+}
+OPENNESS_ORDER: tuple[Openness, ...] = tuple(Openness)
+
+# Numeric fields a comparison may name, with the attribute it reads.
+NUMERIC_FIELDS: dict[str, str] = {
+    "active": "active_params_b",
+    "total": "total_params_b",
+    "params": "total_params_b",
+    "ctx": "context_tokens",
+    "context": "context_tokens",
+    "intelligence": "intelligence_index",
+    "iq": "intelligence_index",
+    "price": "price_usd_per_mtok",
+    "speed": "speed_tps",
+    "downloads": "downloads",
+    "likes": "likes",
+}
+
+# Sort keys: name -> function giving a comparable value, or None when unknown (sorted last).
+SORT_KEYS: dict[str, Callable[[Model], Any]] = {
+    "name": lambda m: m.name.lower(),
+    "creator": lambda m: m.creator.lower(),
+    "tier": lambda m: TIERS.index(m.tier),
+    "total": lambda m: m.total_params_b,
+    "active": lambda m: m.active_params_b,
+    "ctx": lambda m: m.context_tokens,
+    "intelligence": lambda m: m.intelligence_index,
+    "price": lambda m: m.price_usd_per_mtok,
+    "speed": lambda m: m.speed_tps,
+    "release": lambda m: m.release,
+    "license": lambda m: m.license.lower() if m.license else None,
+    "openness": lambda m: OPENNESS_ORDER.index(m.openness),
+    "downloads": lambda m: m.downloads,
+    "likes": lambda m: m.likes,
+}
+SORT_ALIASES: dict[str, str] = {
+    "context": "ctx",
+    "params": "total",
+    "iq": "intelligence",
+    "open": "openness",
+    "size": "total",
+}
+# Sort keys that need a hardware fit to compute; see `FitLookup`.
+FIT_SORT_KEYS: tuple[str, ...] = ("fit", "tps", "best")
+
+_COMPARISON = re.compile(r"^(?P<field>[a-z]+)(?P<op><=|>=|<|>|=)(?P<value>.+)$")
+_NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)?)(?P<unit>[kKmMbB]?)$")
+_UNIT_SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1.0}
+_BOOL_WORDS = {
+    "yes": True,
+    "true": True,
+    "y": True,
+    "1": True,
+    "no": False,
+    "false": False,
+    "n": False,
+    "0": False,
+}
+
+
+class FitLookup(Protocol):
+    """What the engine needs from a hardware fit: supplied by the fit module, absent offline."""
+
+    def fits(self, model: Model) -> bool: ...
+
+    def est_tps(self, model: Model) -> float | None: ...
+
+    def fit_rank(self, model: Model) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Comparison:
+    field: str  # a key of NUMERIC_FIELDS, canonical
+    op: str
+    value: float
+
+    def text(self) -> str:
+        return f"{self.field}{self.op}{format_number(self.value, self.field)}"
+
+
+@dataclass(frozen=True)
+class SortKey:
+    key: str
+    descending: bool = False
+
+    def text(self) -> str:
+        return ("-" if self.descending else "") + self.key
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query. Empty fields mean "no constraint"."""
+
+    tiers: frozenset[str] = frozenset()
+    openness: frozenset[Openness] = frozenset()
+    licenses: frozenset[str] = frozenset()
+    moe: bool | None = None
+    reasoning: bool | None = None
+    weights: bool | None = None
+    gated: bool | None = None
+    modalities: frozenset[str] = frozenset()
+    creators: frozenset[str] = frozenset()
+    comparisons: tuple[Comparison, ...] = ()
+    words: tuple[str, ...] = ()
+    fits: bool = False
+    sort: tuple[SortKey, ...] = ()
+
+    def to_text(self) -> str:
+        """The canonical text of this query: parsing it gives back an equal query."""
+        parts: list[str] = []
+        if self.tiers:
+            parts.append("tier:" + ",".join(t for t in TIERS if t in self.tiers))
+        if self.openness:
+            parts.append("open:" + ",".join(o.value for o in OPENNESS_ORDER if o in self.openness))
+        if self.licenses:
+            parts.append("license:" + ",".join(sorted(self.licenses)))
+        if self.creators:
+            parts.append("creator:" + ",".join(sorted(self.creators)))
+        if self.modalities:
+            parts.append("modality:" + ",".join(sorted(self.modalities)))
+        if self.moe is not None:
+            parts.append("moe" if self.moe else "dense")
+        if self.reasoning is not None:
+            parts.append("reasoning" if self.reasoning else "reasoning:no")
+        if self.weights is not None:
+            parts.append("weights:" + ("yes" if self.weights else "no"))
+        if self.gated is not None:
+            parts.append("gated:" + ("yes" if self.gated else "no"))
+        parts.extend(c.text() for c in self.comparisons)
+        if self.fits:
+            parts.append("fits")
+        parts.extend(self.words)
+        if self.sort:
+            parts.append("sort:" + ",".join(s.text() for s in self.sort))
+        return " ".join(parts)
+
+    def with_(self, **changes: Any) -> Query:
+        return replace(self, **changes)
+
+    def with_comparison(self, field_name: str, op: str, value: float | None) -> Query:
+        """Replace every comparison on `field_name` with this one (or none when value is None)."""
+        kept = tuple(c for c in self.comparisons if c.field != field_name)
+        if value is not None:
+            kept = (*kept, Comparison(field_name, op, value))
+        return replace(self, comparisons=kept)
+
+    def comparison(self, field_name: str, op: str) -> float | None:
+        for c in self.comparisons:
+            if c.field == field_name and c.op == op:
+                return c.value
+        return None
+
+
+def format_number(value: float, field_name: str = "") -> str:
+    """Compact number text for queries: 128000 -> 128k for context, 4.0 -> 4."""
+    if field_name in ("ctx", "context", "downloads", "likes"):
+        for unit, scale in (("M", 1e6), ("k", 1e3)):
+            if value >= scale and (value / scale) == int(value / scale):
+                return f"{int(value / scale)}{unit}"
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _parse_number(text: str, token: str, position: int) -> float:
+    match = _NUMBER.match(text)
+    if not match:
+        raise QueryError(f"'{token}': '{text}' is not a number", token, position)
+    return float(match["num"]) * _UNIT_SCALE[match["unit"].lower()]
+
+
+def _parse_bool(text: str, token: str, position: int) -> bool:
+    value = _BOOL_WORDS.get(text.lower())
+    if value is None:
+        raise QueryError(f"'{token}': expected yes or no, got '{text}'", token, position)
+    return value
+
+
+def _values(text: str, token: str, position: int) -> list[str]:
+    values = [v.strip().lower() for v in text.split(",")]
+    if not all(values):
+        raise QueryError(f"'{token}': empty value", token, position)
+    return values
+
+
+def _tokens(text: str) -> Iterable[tuple[str, int]]:
+    for match in re.finditer(r"\S+", text):
+        yield match.group(), match.start()
+
+
+_FLAGS: dict[str, dict[str, Any]] = {
+    "moe": {"moe": True},
+    "dense": {"moe": False},
+    "reasoning": {"reasoning": True},
+    "nonreasoning": {"reasoning": False},
+    "fits": {"fits": True},
+    "vision": {"modalities": frozenset({"image"})},
+}
+KNOWN_KEYS = (
+    "tier",
+    "open",
+    "license",
+    "creator",
+    "modality",
+    "moe",
+    "reasoning",
+    "weights",
+    "gated",
+    "sort",
+)
+
+
+def parse_query(text: str) -> Query:
+    """Parse query text; a bad token raises QueryError naming it and its position."""
+    changes: dict[str, Any] = {}
+    comparisons: list[Comparison] = []
+    words: list[str] = []
+    for token, position in _tokens(text):
+        lowered = token.lower()
+        if lowered in _FLAGS:
+            changes.update(_FLAGS[lowered])
+            continue
+        comparison = _COMPARISON.match(lowered)
+        if comparison and ":" not in lowered:
+            name = comparison["field"]
+            if name not in NUMERIC_FIELDS:
+                raise QueryError(
+                    f"'{token}': cannot compare '{name}' (numbers: {', '.join(sorted(set(NUMERIC_FIELDS)))})",
+                    token,
+                    position,
+                )
+            canonical = {"params": "total", "context": "ctx", "iq": "intelligence"}.get(name, name)
+            value = _parse_number(comparison["value"], token, position)
+            comparisons.append(Comparison(canonical, comparison["op"], value))
+            continue
+        if ":" in lowered:
+            key, _, raw = lowered.partition(":")
+            if not raw:
+                raise QueryError(f"'{token}': nothing after ':'", token, position)
+            _apply_key(key, raw, token, position, changes)
+            continue
+        words.append(lowered)
+    return Query(comparisons=tuple(comparisons), words=tuple(words), **changes)
+
+
+def _apply_key(key: str, raw: str, token: str, position: int, changes: dict[str, Any]) -> None:
+    if key == "tier":
+        tiers = _values(raw, token, position)
+        for tier in tiers:
+            if tier not in TIERS:
+                raise QueryError(
+                    f"'{token}': unknown tier '{tier}' (tiers: {', '.join(TIERS)})", token, position
+                )
+        changes["tiers"] = frozenset(tiers)
+    elif key in ("open", "openness"):
+        classes = []
+        for value in _values(raw, token, position):
+            if value not in OPENNESS_ALIASES:
+                raise QueryError(
+                    f"'{token}': unknown openness '{value}' (open-source, permissive, restricted, closed)",
+                    token,
+                    position,
+                )
+            classes.append(OPENNESS_ALIASES[value])
+        changes["openness"] = frozenset(classes)
+    elif key in ("license", "licence"):
+        changes["licenses"] = frozenset(_values(raw, token, position))
+    elif key in ("creator", "by"):
+        changes["creators"] = frozenset(_values(raw, token, position))
+    elif key in ("modality", "input"):
+        changes["modalities"] = frozenset(_values(raw, token, position))
+    elif key == "moe":
+        changes["moe"] = _parse_bool(raw, token, position)
+    elif key == "reasoning":
+        changes["reasoning"] = _parse_bool(raw, token, position)
+    elif key == "weights":
+        changes["weights"] = _parse_bool(raw, token, position)
+    elif key == "gated":
+        changes["gated"] = _parse_bool(raw, token, position)
+    elif key == "fits":
+        changes["fits"] = _parse_bool(raw, token, position)
+    elif key == "sort":
+        keys = []
+        for value in _values(raw, token, position):
+            descending = value.startswith("-")
+            name = value.lstrip("-+")
+            name = SORT_ALIASES.get(name, name)
+            if name not in SORT_KEYS and name not in FIT_SORT_KEYS:
+                known = ", ".join([*SORT_KEYS, *FIT_SORT_KEYS])
+                raise QueryError(
+                    f"'{token}': cannot sort by '{name}' (keys: {known})", token, position
+                )
+            keys.append(SortKey(name, descending))
+        changes["sort"] = tuple(keys)
+    else:
+        raise QueryError(
+            f"'{token}': unknown filter '{key}' (filters: {', '.join(KNOWN_KEYS)})", token, position
+        )

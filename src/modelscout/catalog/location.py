@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import platformdirs
 
 from modelscout.catalog.load import Catalog, load_catalog
 from modelscout.errors import CatalogError
+from modelscout.files import write_atomic
 
 APP_NAME = "modelscout"
 CATALOG_ENV = "MODELSCOUT_CATALOG"
@@ -79,22 +79,6 @@ def resolve_catalog(explicit: str | os.PathLike[str] | None = None) -> Catalog:
         built=catalog.built,
         warnings=(*catalog.warnings, notice),
     )
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` so that readers see the old file or the whole new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_catalog(path: Path, document: dict[str, Any]) -> None:

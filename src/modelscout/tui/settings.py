@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from modelscout.catalog.location import config_dir, write_atomic
+from modelscout.catalog.location import config_dir
+from modelscout.files import write_atomic
 
 SETTINGS_FILE = "tui.json"
 DEFAULT_QUERY = "sort:-intelligence"

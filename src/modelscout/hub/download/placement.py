@@ -15,12 +15,13 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from modelscout.errors import DownloadError
+from modelscout.files import write_atomic
 from modelscout.hub.download import transfer
 from modelscout.hub.download.transfer import DownloadCancelled
 from modelscout.hub.download.variants import RepoFile
 
 if TYPE_CHECKING:
-    from modelscout.hub.download.job import DownloadRequest
+    from modelscout.hub.download.request import DownloadRequest
 
 DEFAULT_REVISION = "main"
 LOCK_POLL_S = 0.2  # how often a wait for another process's lock looks for a cancel
@@ -171,8 +172,6 @@ class Placement:
 
     def _write_local_metadata(self, f: RepoFile, etag: str) -> None:
         # huggingface_hub's format, so a later `hf download --local-dir` sees the file as current.
-        from modelscout.catalog.location import write_atomic
-
         text = f"{self.commit}\n{etag}\n{time.time()}\n"
         write_atomic(self._metadata_path(f), text.encode())
 
@@ -180,8 +179,6 @@ class Placement:
         """Record which commit the requested revision names, as huggingface_hub does in refs/."""
         if self.local:
             return
-        from modelscout.catalog.location import write_atomic
-
         revision = self.request.revision or DEFAULT_REVISION
         if revision != self.commit:
             write_atomic(self.storage / "refs" / revision, self.commit.encode())

@@ -84,3 +84,38 @@ def test_gpus_zero_means_cpu_only_and_gpus_without_a_gpu_is_an_error(tmp_path: P
     assert plan_hardware(_machine(H100, tmp_path), PlanOptions(gpus=0)).gpus == ()
     with pytest.raises(HardwareError, match="--gpus needs"):
         plan_hardware(_machine(EPYC, tmp_path), PlanOptions(gpus=2))
+
+
+@pytest.mark.parametrize(
+    ("key", "gib", "gb_s"),
+    [
+        ("rtx5070", 12, 672),
+        ("rtx5070ti", 16, 896),
+        ("rtx5060ti", 16, 448),
+        ("rx9070xt", 16, 640),
+        ("arc-b580", 12, 456),
+        ("rtx3090", 24, 936),
+    ],
+)
+def test_current_cards_plan_with_their_published_figures(
+    tmp_path: Path, key: str, gib: int, gb_s: float
+) -> None:
+    [gpu] = plan_hardware(_machine(EPYC, tmp_path), PlanOptions(profile=key)).gpus
+    assert (gpu.total_bytes, gpu.bandwidth_bytes_per_s) == (gib * GIB, gb_s * 1e9)
+    assert gpu.vendor == find_profile(key).vendor != "cpu"
+
+
+def test_unified_machines_outside_apple_keep_their_gpu_share(tmp_path: Path) -> None:
+    spark = plan_hardware(_machine(EPYC, tmp_path), PlanOptions(profile="dgx-spark"))
+    assert spark.unified and spark.ram_bytes == 128 * GIB
+    assert spark.gpu_memory_bytes == 120 * GIB and spark.cpu_bandwidth_bytes_per_s == 273e9
+    halo = plan_hardware(_machine(EPYC, tmp_path), PlanOptions(profile="strix-halo-128", ram="64G"))
+    assert halo.ram_bytes == 64 * GIB and halo.gpu_memory_bytes == 64 * GIB  # share <= the RAM
+
+
+def test_a_cpu_only_profile_replaces_the_cpu_and_drops_the_gpus(tmp_path: Path) -> None:
+    planned = plan_hardware(_machine(H100, tmp_path), PlanOptions(profile="pi5-8"))
+    assert planned.gpus == () and planned.ram_bytes == 8 * GIB
+    assert (planned.cpu.physical_cores, planned.cpu.arch) == (4, "aarch64")
+    assert planned.cpu_bandwidth_bytes_per_s == pytest.approx(17.1e9)
+    assert planned.cpu_bandwidth_source.startswith("published")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from modelscout.errors import HardwareError
 from modelscout.hardware.apple import gpu_wired_share_bytes
+from modelscout.hardware.cpu import CpuInfo
 from modelscout.hardware.detect import Hardware
 from modelscout.hardware.gpu import Gpu
 from modelscout.hardware.memory import MemoryInfo
@@ -38,16 +39,31 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
     gpus = list(base.gpus)
     memory = base.memory
     cpu_bandwidth = base.cpu_bandwidth_bytes_per_s
+    bandwidth_source = base.cpu_bandwidth_source
+    cpu = base.cpu
     if options.profile is not None:
         profile = find_profile(options.profile)
         said.append(profile.key)
-        if profile.unified:
+        if profile.cpu_only:
             ram = parse_size(options.ram) if options.ram else profile.memory_bytes
             memory = MemoryInfo(ram, ram, None, ram)
-            share = gpu_wired_share_bytes(ram, None)
+            gpus = []
+            cpu_bandwidth = profile.bandwidth_bytes_per_s
+            bandwidth_source = f"published: {profile.name}"
+            cores = profile.cpu_cores
+            cpu = CpuInfo(
+                profile.name, profile.cpu_arch or cpu.arch, cores, cores, profile.cpu_features
+            )
+        elif profile.unified:
+            ram = parse_size(options.ram) if options.ram else profile.memory_bytes
+            memory = MemoryInfo(ram, ram, None, ram)
+            if profile.gpu_share_bytes is not None:
+                share = min(profile.gpu_share_bytes, ram)
+            else:
+                share = gpu_wired_share_bytes(ram, None)
             gpus = [
                 Gpu(
-                    "planned",
+                    profile.vendor,
                     profile.name,
                     0,
                     share,
@@ -58,10 +74,11 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
                 )
             ]
             cpu_bandwidth = profile.bandwidth_bytes_per_s
+            bandwidth_source = f"published: {profile.name}"
         else:
             gpus = [
                 Gpu(
-                    "planned",
+                    profile.vendor,
                     profile.name,
                     0,
                     profile.memory_bytes,
@@ -76,7 +93,7 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
         template = gpus[0] if gpus and not gpus[0].unified else None
         gpus = [
             Gpu(
-                "planned",
+                template.vendor if template else "planned",
                 template.name if template and options.profile else f"GPU {vram / GIB:g} GiB",
                 0,
                 vram,
@@ -95,12 +112,17 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
             raise HardwareError("--gpus does not apply to Apple Silicon's unified memory")
         else:
             gpus = [replace(gpus[0], index=i) for i in range(options.gpus)]
-    if options.ram is not None and not (options.profile and gpus and gpus[0].unified):
+    ram_from_profile = options.profile is not None and (
+        find_profile(options.profile).cpu_only or bool(gpus and gpus[0].unified)
+    )
+    if options.ram is not None and not ram_from_profile:
         ram = parse_size(options.ram)
         said.append(f"{ram / GIB:g} GiB RAM")
         memory = MemoryInfo(ram, ram, None, ram)
     return replace(
         base,
+        cpu=cpu,
+        cpu_bandwidth_source=bandwidth_source,
         gpus=tuple(gpus),
         memory=memory,
         cpu_bandwidth_bytes_per_s=cpu_bandwidth,

@@ -24,6 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--profiles", action="store_true", help="list the built-in GPU and Mac profiles"
     )
+    parser.add_argument(
+        "--measure",
+        action="store_true",
+        help="measure the RAM bandwidth again instead of reusing the cached figure",
+    )
     add_fit_options(parser)
     parser.set_defaults(run=run)
 
@@ -35,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.profiles:
         return _print_profiles(args.json, PROFILES)
+    if args.measure:
+        from modelscout.hardware.bandwidth import forget_measurement
+
+        forget_measurement()
     hardware = hardware_for(args)
     if args.json:
         out = hardware_to_dict(hardware)
@@ -116,7 +125,10 @@ def _print_hardware(hw: object, summary: str) -> None:
             parts.append("bandwidth unknown, so no speed estimate (--profile names a card)")
         add(f"GPU {gpu.index}", " · ".join(parts))
     if hw.cpu_bandwidth_bytes_per_s:
-        add("RAM bandwidth", f"{hw.cpu_bandwidth_bytes_per_s / 1e9:.0f} GB/s (estimate)")
+        add(
+            "RAM bandwidth",
+            f"{hw.cpu_bandwidth_bytes_per_s / 1e9:.0f} GB/s ({hw.cpu_bandwidth_source})",
+        )
     if hw.disk is not None:
         add(
             "disk",

@@ -16,16 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from modelscout.hardware import amd, apple, intel, nvidia
+from modelscout.hardware.bandwidth import (
+    FALLBACK_BANDWIDTH_BYTES_PER_S,
+    BandwidthReading,
+    Fingerprint,
+    cpu_bandwidth,
+    default_cache_path,
+)
 from modelscout.hardware.cpu import CpuInfo, SysctlRunner, read_linux_cpu, read_macos_cpu
 from modelscout.hardware.disk import DiskInfo, read_disk
 from modelscout.hardware.gpu import Gpu, GpuProbe
 from modelscout.hardware.memory import MemoryInfo, read_linux_memory, read_psutil_memory
-from modelscout.hardware.profiles import GB_PER_S, bandwidth_for_name
+from modelscout.hardware.profiles import bandwidth_for_name
 
-# CPU memory bandwidth when nothing better is known: two DDR5-4800 channels, 64 bits each
-# (JEDEC JESD79-5: 4800 MT/s × 8 bytes × 2 channels = 76.8 GB/s), a typical desktop. Servers have
-# more channels and go faster; the estimate errs low.
-DEFAULT_CPU_BANDWIDTH_BYTES_PER_S = 76.8 * GB_PER_S
+# CPU memory bandwidth when it is not measured (a recorded machine, a failed probe): see
+# bandwidth.FALLBACK_BANDWIDTH_BYTES_PER_S for the figure and its source.
+DEFAULT_CPU_BANDWIDTH_BYTES_PER_S = FALLBACK_BANDWIDTH_BYTES_PER_S
+ASSUMED_CPU_BANDWIDTH = "assumed: two DDR5-4800 channels"
 DEFAULT_GPU_TIMEOUT_S = 5.0
 # sys.platform -> the names platform.system() gives, without importing `platform` (50 ms cold).
 _SYSTEMS: dict[str, str] = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}
@@ -42,6 +49,13 @@ class Hardware:
     notes: tuple[str, ...] = ()  # what could not be read, and why
     gpu_reason: str | None = None  # "no GPU detected" explained, when `gpus` is empty
     planned: str | None = None  # set for a planned machine: what was asked for
+    # How the CPU bandwidth was found: "measured ..." (a copy the cores ran: already what decode
+    # reaches), "published ..." (a maker's peak figure), or "assumed ..." (the fallback).
+    cpu_bandwidth_source: str = ASSUMED_CPU_BANDWIDTH
+
+    @property
+    def cpu_bandwidth_measured(self) -> bool:
+        return self.cpu_bandwidth_source.startswith("measured")
 
     @property
     def unified(self) -> bool:
@@ -107,8 +121,15 @@ def detect_hardware(
     sysctl: SysctlRunner | None = None,
     env: Mapping[str, str] | None = None,
     gpu_timeout_s: float = DEFAULT_GPU_TIMEOUT_S,
+    cpu_bandwidth_probe: CpuBandwidthProbe | None = None,
 ) -> Hardware:
-    """Read this machine (or the recorded one the readers describe); never raises."""
+    """Read this machine (or the recorded one the readers describe); never raises.
+
+    The CPU bandwidth is measured (or read from the probe's cache) only on the live machine, that
+    is when no recorded reader is given; a recorded machine gets `cpu_bandwidth_probe` or the
+    fallback figure.
+    """
+    live = proc == Path("/proc") and nvml is None and sysctl is None
     system = system or _SYSTEMS.get(sys.platform, sys.platform)
     machine = machine or (os.uname().machine if hasattr(os, "uname") else "unknown")
     notes: list[str] = []
@@ -162,16 +183,37 @@ def detect_hardware(
     disk = _guard("disk", lambda: read_disk(env), None, notes)
     gpu_reason = None if gpus else "no GPU detected (" + "; ".join(reasons) + ")"
     apple_bandwidth = next((g.bandwidth_bytes_per_s for g in gpus if g.unified), None)
+    if apple_bandwidth:
+        reading = BandwidthReading(apple_bandwidth, "published: the chip's unified memory")
+    elif cpu_bandwidth_probe is None and not live:
+        reading = BandwidthReading(DEFAULT_CPU_BANDWIDTH_BYTES_PER_S, ASSUMED_CPU_BANDWIDTH)
+    else:
+        probe = cpu_bandwidth_probe or live_cpu_bandwidth
+        try:
+            reading = probe(cpu, memory)
+        except Exception as exc:  # a probe bug must not take detection down with it
+            notes.append(f"RAM bandwidth: {exc}")
+            reading = BandwidthReading(DEFAULT_CPU_BANDWIDTH_BYTES_PER_S, ASSUMED_CPU_BANDWIDTH)
     return Hardware(
         os=system,
         cpu=cpu,
         memory=memory,
         gpus=tuple(gpus),
         disk=disk,
-        cpu_bandwidth_bytes_per_s=apple_bandwidth or DEFAULT_CPU_BANDWIDTH_BYTES_PER_S,
+        cpu_bandwidth_bytes_per_s=reading.bytes_per_s,
         notes=tuple(notes),
         gpu_reason=gpu_reason,
+        cpu_bandwidth_source=reading.source,
     )
+
+
+CpuBandwidthProbe = Callable[[CpuInfo, MemoryInfo], BandwidthReading]
+
+
+def live_cpu_bandwidth(cpu: CpuInfo, memory: MemoryInfo) -> BandwidthReading:
+    """This machine's measured bandwidth, from the cache when the fingerprint still matches."""
+    fingerprint = Fingerprint(cpu.model_name, cpu.logical_cores, memory.total_bytes, cpu.arch)
+    return cpu_bandwidth(fingerprint, memory.available_bytes, default_cache_path())
 
 
 def _with_table_bandwidth(gpu: Gpu) -> Gpu:

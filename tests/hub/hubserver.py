@@ -15,7 +15,9 @@ file_download.py, hf_api.py and utils/_http.py):
   No ``X-Xet-*`` headers are sent, so clients use plain HTTP, as they do without hf_xet.
 
 Faults for tests: `drop_after` closes a file's body early (a dropped connection), `stall_after`
-holds it until the test releases it, `listed_size` makes the listing claim another size.
+holds it until the test releases it, `listed_size` makes the listing claim another size. A hostile
+Hub or mirror: `served_etag` replaces a file's ETag headers, `served_data` the bytes its body
+carries (corrupt, longer), `listed_sha` the commit the model info names.
 Used as a pytest fixture (`hub_server` in conftest.py) and by bench/bench_pull.py.
 """
 
@@ -51,6 +53,8 @@ class HubFile:
     lfs: bool
     etag: str  # sha256 for LFS files, git blob sha1 otherwise: what the Hub sends
     listed_size: int | None = None  # overrides the size the listing reports
+    served_etag: str | None = None  # overrides ETag / X-Linked-Etag (a path, an md5, a duplicate)
+    served_data: bytes | None = None  # overrides the body's bytes (tampered, too long)
 
     @property
     def size(self) -> int:
@@ -65,6 +69,7 @@ class HubRepo:
     gated: bool = False
     granted_tokens: set[str] = field(default_factory=set)
     listed_only: tuple[str, ...] = ()  # names listed but never served (e.g. a hostile '../x')
+    listed_sha: str | None = None  # overrides the commit sha the model info gives
 
     def sha_for(self, revision: str) -> str | None:
         return self.commit if revision in ("main", self.commit) else None
@@ -404,7 +409,7 @@ class _HubHandler(BaseHTTPRequestHandler):
             "id": repo.repo_id,
             "modelId": repo.repo_id,
             "author": repo.repo_id.split("/")[0],
-            "sha": repo.commit,
+            "sha": repo.listed_sha if repo.listed_sha is not None else repo.commit,
             "lastModified": "2026-01-01T00:00:00.000Z",
             "private": False,
             "disabled": False,
@@ -483,21 +488,22 @@ class _HubHandler(BaseHTTPRequestHandler):
             )
             return
         common = {"X-Repo-Commit": sha, "Accept-Ranges": "bytes"}
+        etag = f.served_etag if f.served_etag is not None else f.etag
         if f.lfs:
             location = f"{self.state.cdn_url}/blobs/{f.etag}?filename={quote(path)}"
             self._send(
                 302,
                 headers={
                     **common,
-                    "ETag": f'"{f.etag}"',
-                    "X-Linked-Etag": f'"{f.etag}"',
+                    "ETag": f'"{etag}"',
+                    "X-Linked-Etag": f'"{etag}"',
                     "X-Linked-Size": str(f.size),
                     "Location": location,
                 },
                 head=head,
             )
             return
-        self._send_file(repo, f, {**common, "ETag": f'"{f.etag}"'}, head)
+        self._send_file(repo, f, {**common, "ETag": f'"{etag}"'}, head)
 
     def _serve_cdn(self, head: bool) -> None:
         parts = urlsplit(self.path).path.split("/")
@@ -506,21 +512,23 @@ class _HubHandler(BaseHTTPRequestHandler):
             self._send(404, b"NoSuchKey")
             return
         repo, f = found
-        self._send_file(repo, f, {"ETag": f'"{f.etag}"', "Accept-Ranges": "bytes"}, head)
+        etag = f.served_etag if f.served_etag is not None else f.etag
+        self._send_file(repo, f, {"ETag": f'"{etag}"', "Accept-Ranges": "bytes"}, head)
 
     def _send_file(self, repo: HubRepo, f: HubFile, headers: dict[str, str], head: bool) -> None:
-        start, end = 0, f.size
+        data = f.served_data if f.served_data is not None else f.data
+        start, end = 0, len(data)
         status = 200
         wanted = self.headers.get("Range")
         if wanted and wanted.startswith("bytes="):
             first, _, last = wanted[6:].partition("-")
             start = int(first or 0)
-            end = int(last) + 1 if last else f.size
-            if start >= f.size:
-                self._send(416, headers={"Content-Range": f"bytes */{f.size}"})
+            end = int(last) + 1 if last else len(data)
+            if start >= len(data):
+                self._send(416, headers={"Content-Range": f"bytes */{len(data)}"})
                 return
             status = 206
-            headers = {**headers, "Content-Range": f"bytes {start}-{end - 1}/{f.size}"}
+            headers = {**headers, "Content-Range": f"bytes {start}-{end - 1}/{len(data)}"}
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -531,7 +539,7 @@ class _HubHandler(BaseHTTPRequestHandler):
             return
         key = HubServer._key(repo.repo_id, f.path)
         fault = self.state._take_fault(key)
-        view = memoryview(f.data)
+        view = memoryview(data)
         for offset in _blocks(start, end, fault.after_bytes if fault else None):
             if fault is not None and offset == fault.after_bytes:
                 if fault.release is None:

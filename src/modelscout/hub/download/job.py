@@ -24,7 +24,7 @@ from typing import TypeVar
 from modelscout.errors import DownloadError
 from modelscout.hub.download.placement import Placement, unsafe_path_reason
 from modelscout.hub.download.request import DownloadRequest, DownloadResult, Progress
-from modelscout.hub.download.transfer import DownloadCancelled
+from modelscout.hub.download.transfer import DownloadCancelled, is_git_sha1
 from modelscout.hub.download.variants import (
     RepoListing,
     Variant,
@@ -178,6 +178,10 @@ class DownloadJob:
         req = self.request
         started = time.monotonic()
         target = _target_dir(req)
+        # The revision names a file under refs/, as huggingface_hub records it.
+        revision_problem = unsafe_path_reason(req.revision) if req.revision else None
+        if revision_problem is not None:
+            raise DownloadError(f"--revision {req.revision!r} {revision_problem}")
         listing = self._listing or list_repo_files(
             req.repo_id,
             revision=req.revision,
@@ -205,6 +209,12 @@ class DownloadJob:
         commit = listing.commit_sha
         if not commit:
             raise DownloadError(f"the Hub did not say which commit {req.repo_id} is at: try again")
+        if not is_git_sha1(commit):
+            # It names the snapshot folder: anything but 40 hex digits could lead out of the cache.
+            raise DownloadError(
+                f"refusing to download {req.repo_id}: the Hub gave {commit!r} as its commit, "
+                "which is not a git commit hash"
+            )
         placer = Placement(req, listing.repo_id, commit, target)
         present = sum(placer.bytes_present(f) for f in variant.files)
         needed = (variant.size_bytes - present) if variant.size_bytes is not None else None

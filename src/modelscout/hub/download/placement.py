@@ -43,6 +43,32 @@ def unsafe_path_reason(path: str) -> str | None:
     return None
 
 
+def inside(root: Path, path: Path) -> Path:
+    """`path` with its folder resolved, when that folder lies under `root` (resolved too).
+
+    Names from the Hub pass `unsafe_path_reason` first; this catches what a name cannot show, a
+    symlinked folder on the way (planted inside a --local-dir, say) that leads elsewhere. Nothing
+    is written to a path that has not come through here.
+    """
+    base = root.resolve()
+    folder = path.parent.resolve()
+    if folder != base and base not in folder.parents:
+        raise DownloadError(
+            f"refusing to write {path.name!r}: its folder leads outside {root} (a symlink?)"
+        )
+    return folder / path.name
+
+
+def _agreed_size(f: RepoFile, served: int | None) -> int | None:
+    """The file's size when the listing and the file server agree on it (either may not say)."""
+    if served is not None and f.size_bytes is not None and served != f.size_bytes:
+        raise DownloadError(
+            f"the Hub's listing says {f.path!r} holds {f.size_bytes} bytes but its file server "
+            f"says {served}: refusing to download it"
+        )
+    return served if served is not None else f.size_bytes
+
+
 class Placement:
     """Where each file of one repo commit goes, in the HF cache layout or a local folder."""
 
@@ -67,11 +93,14 @@ class Placement:
     def destination(self, f: RepoFile) -> Path:
         return self.root.joinpath(*f.path.split("/"))
 
+    def _checked(self, path: Path) -> Path:
+        return inside(self.target, path)
+
     def bytes_present(self, f: RepoFile) -> int:
         """Bytes of this file already on disk: all of it when complete, else any partial data."""
         if self._complete(f):
             return f.size_bytes or 0
-        etag = f.sha256 or f.blob_id
+        etag = f.sha256 or f.blob_id  # checked against strict patterns when listed
         if etag is None:
             return 0
         return transfer.partial_size(self._partial(f, etag))
@@ -86,8 +115,12 @@ class Placement:
 
     def _partial(self, f: RepoFile, etag: str) -> Path:
         if self.local:
-            name = f.path.replace("/", "--")
-            return self.meta_dir / f"{name}.{etag}.incomplete"
+            # huggingface_hub's name: a short hash of the file's name keeps deep paths and long
+            # names within the 255 bytes a name may have.
+            from huggingface_hub._local_folder import _short_hash
+
+            metadata = self._metadata_path(f)
+            return metadata.parent / f"{_short_hash(metadata.name)}.{etag}.incomplete"
         return self.storage / "blobs" / f"{etag}.incomplete"
 
     def _lock_path(self, f: RepoFile, etag: str) -> Path:
@@ -124,13 +157,14 @@ class Placement:
         meta = get_hf_file_metadata(
             url, token=req.token, endpoint=req.endpoint, timeout=constants.HF_HUB_ETAG_TIMEOUT
         )
-        etag = meta.etag or f.sha256 or f.blob_id
-        if not etag:
-            raise DownloadError(f"the Hub sent no checksum for {f.path}: try again later")
-        size = meta.size if meta.size is not None else f.size_bytes
+        checksum = transfer.strongest_checksum(
+            f.path, listed_sha256=f.sha256, listed_blob_id=f.blob_id, etag=meta.etag
+        )
+        etag = checksum.hexdigest  # a strict hex pattern: safe as the blob's name
+        size = _agreed_size(f, meta.size)
         headers = build_hf_headers(token=req.token, library_name="modelscout")
         headers = transfer.without_foreign_auth(url, meta.location, headers)
-        lock_path = self._lock_path(f, etag)
+        lock_path = self._checked(self._lock_path(f, etag))
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(lock_path), mode=0o664)
         while True:
@@ -143,14 +177,15 @@ class Placement:
                 continue
         try:
             final = self.destination(f) if self.local else self.storage / "blobs" / etag
+            final = self._checked(final)
             if self.local or not final.exists():
-                partial = self._partial(f, etag)
+                partial = self._checked(self._partial(f, etag))
                 partial.parent.mkdir(parents=True, exist_ok=True)
                 transfer.fetch(
                     meta.location,
                     partial,
                     size_bytes=size,
-                    etag=etag,
+                    checksum=checksum,
                     headers=headers,
                     stop=stop,
                     on_bytes=on_bytes,
@@ -159,7 +194,8 @@ class Placement:
             if self.local:
                 self._write_local_metadata(f, etag)
             else:
-                transfer.link_or_copy(final, self.destination(f), self._symlinks_supported())
+                link = self._checked(self.destination(f))
+                transfer.link_or_copy(final, link, self._symlinks_supported())
         finally:
             lock.release()
 
@@ -173,12 +209,19 @@ class Placement:
     def _write_local_metadata(self, f: RepoFile, etag: str) -> None:
         # huggingface_hub's format, so a later `hf download --local-dir` sees the file as current.
         text = f"{self.commit}\n{etag}\n{time.time()}\n"
-        write_atomic(self._metadata_path(f), text.encode())
+        write_atomic(self._checked(self._metadata_path(f)), text.encode())
 
     def finish(self) -> None:
         """Record which commit the requested revision names, as huggingface_hub does in refs/."""
         if self.local:
             return
         revision = self.request.revision or DEFAULT_REVISION
-        if revision != self.commit:
-            write_atomic(self.storage / "refs" / revision, self.commit.encode())
+        if revision == self.commit:
+            return
+        ref = self._checked(self.storage.joinpath("refs", *revision.split("/")))
+        try:
+            if ref.read_bytes() == self.commit.encode():
+                return  # already recorded: a read-only cache that holds the repo pulls fine
+        except OSError:
+            pass
+        write_atomic(ref, self.commit.encode())

@@ -13,10 +13,13 @@ import hashlib
 import os
 import queue
 import re
+import secrets
+import stat
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 from urllib.parse import urlparse
 
 from modelscout.errors import DownloadError
@@ -43,22 +46,82 @@ class _Hasher(Protocol):
     def hexdigest(self) -> str: ...
 
 
-def hasher_for(etag: str, size_bytes: int | None) -> _Hasher | None:
-    """The digest the Hub's ETag promises: sha256 for LFS files, git's blob sha1 for small ones."""
-    if _SHA256.fullmatch(etag):
-        return hashlib.sha256()
-    if _GIT_SHA1.fullmatch(etag) and size_bytes is not None:
+@dataclass(frozen=True)
+class Checksum:
+    """The digest a file must have: `sha256` of its bytes (LFS files) or git's blob `sha1`.
+
+    `hexdigest` matched a strict pattern before this was made, so it is safe as a file name (the
+    blob's name in the HF cache).
+    """
+
+    algorithm: str  # "sha256" | "sha1"
+    hexdigest: str
+
+    def hasher(self, size_bytes: int | None) -> _Hasher | None:
+        """A digest to feed the file's bytes to; None for a git sha1 of a file of unknown size,
+        whose header needs the size first (that one is checked from the finished file)."""
+        if self.algorithm == "sha256":
+            return hashlib.sha256()
+        if size_bytes is None:
+            return None
         digest = hashlib.sha1(usedforsecurity=False)
         digest.update(b"blob %d\0" % size_bytes)
         return digest
-    return None
+
+
+def is_sha256(value: str | None) -> bool:
+    return value is not None and _SHA256.fullmatch(value) is not None
+
+
+def is_git_sha1(value: str | None) -> bool:
+    return value is not None and _GIT_SHA1.fullmatch(value) is not None
+
+
+def strongest_checksum(
+    path: str, *, listed_sha256: str | None, listed_blob_id: str | None, etag: str | None
+) -> Checksum:
+    """The strongest digest any source offers for a file, checked against the others.
+
+    The listing's LFS sha256 and a sha256 ETag must agree, and win over git sha1s (the listing's
+    blob id, a sha1 ETag), which must agree too. An ETag of any other shape (an md5 from a proxy, a
+    mirror's own tag) says nothing we can check and is ignored. With no digest at all the file is
+    refused: bytes that cannot be verified are not written to the cache.
+    """
+    for algorithm, check, listed in (
+        ("sha256", is_sha256, listed_sha256),
+        ("sha1", is_git_sha1, listed_blob_id if not listed_sha256 else None),
+    ):
+        offered = {d for d in (listed, etag) if d is not None and check(d)}
+        if len(offered) > 1:
+            raise DownloadError(
+                f"the Hub's listing and its file server give different {algorithm} checksums for "
+                f"{path!r}: refusing to download it"
+            )
+        if offered:
+            return Checksum(algorithm, offered.pop())
+    raise DownloadError(
+        f"the Hub offers no sha256 or git sha1 for {path!r}, so its bytes could not be verified: "
+        "refusing to download it (try the Hub itself rather than a mirror)"
+    )
 
 
 def partial_size(path: Path) -> int:
+    """Bytes held by a partial file; a symlink planted in its place holds none of ours."""
     try:
-        return path.stat().st_size
+        info = path.lstat()
     except FileNotFoundError:
         return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
+def _open_partial(path: Path, append: bool) -> BinaryIO:
+    """The partial file for writing, never through a symlink (one planted there is removed): the
+    bytes go into this folder or nowhere."""
+    if path.is_symlink():
+        path.unlink()
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= os.O_APPEND if append else os.O_TRUNC
+    return os.fdopen(os.open(path, flags, 0o644), "ab" if append else "wb")
 
 
 def without_foreign_auth(url: str, location: str, headers: dict[str, str]) -> dict[str, str]:
@@ -73,7 +136,7 @@ def fetch(
     partial: Path,
     *,
     size_bytes: int | None,
-    etag: str,
+    checksum: Checksum,
     headers: dict[str, str],
     stop: Callable[[], bool],
     on_bytes: Callable[[int], None],
@@ -82,21 +145,22 @@ def fetch(
 
     Raises DownloadCancelled when `stop()` turns true (checked for every block received), a
     transport error or ShortRead when the connection drops (the caller retries; the data received so
-    far stays), and DownloadError when the finished file does not match its ETag (the partial file is
-    removed, since resuming it would only reproduce the mismatch).
+    far stays), and DownloadError when the finished file does not match its checksum or its size,
+    or the server sends more than the file holds (the partial file is removed, since resuming it
+    would only reproduce the mismatch).
     """
     import httpx2
     from huggingface_hub.utils import get_session, hf_raise_for_status
 
     have = partial_size(partial)
-    if size_bytes is not None and have > size_bytes:
-        partial.unlink()
-        have = 0
-    digest = hasher_for(etag, size_bytes)
+    if have == 0 or (size_bytes is not None and have > size_bytes):
+        with _open_partial(partial, append=False):
+            have = 0  # an empty file of our own, so even a 0-byte file has something to publish
+    digest = checksum.hasher(size_bytes)
     if digest is not None and have:
         _hash_prefix(partial, digest, stop)
     if size_bytes is not None and have == size_bytes:
-        _verify(partial, digest, etag)
+        _verify(partial, digest, checksum, size_bytes)
         return
     request_headers = dict(headers)
     request_headers["Accept-Encoding"] = "identity"
@@ -107,28 +171,33 @@ def fetch(
         "GET", location, headers=request_headers, timeout=timeout
     ) as response:
         hf_raise_for_status(response)
-        mode = "ab"
+        append = True
         if have and response.status_code != 206:
             # The server ignored the Range header and sends the whole file: start the file afresh.
-            mode, have = "wb", 0
-            digest = hasher_for(etag, size_bytes)
-        checksum = _BackgroundDigest(digest) if digest is not None else None
+            append, have = False, 0
+            digest = checksum.hasher(size_bytes)
+        background = _BackgroundDigest(digest) if digest is not None else None
         try:
-            with partial.open(mode) as out:
+            with _open_partial(partial, append=append) as out:
                 for block in response.iter_bytes():
                     if stop():
                         raise DownloadCancelled("cancelled")
+                    if size_bytes is not None and have + len(block) > size_bytes:
+                        raise _discard(
+                            partial,
+                            f"the server sent more than the {size_bytes} bytes of {partial.name}",
+                        )
                     out.write(block)
-                    if checksum is not None:
-                        checksum.update(block)
+                    if background is not None:
+                        background.update(block)
                     have += len(block)
                     on_bytes(len(block))
         finally:
-            if checksum is not None:
-                checksum.close()
+            if background is not None:
+                background.close()
     if size_bytes is not None and have < size_bytes:
         raise ShortRead(f"connection closed after {have} of {size_bytes} bytes")
-    _verify(partial, digest, etag)
+    _verify(partial, digest, checksum, size_bytes)
 
 
 class _BackgroundDigest:
@@ -164,14 +233,26 @@ def _hash_prefix(path: Path, digest: _Hasher, stop: Callable[[], bool]) -> None:
             digest.update(block)
 
 
-def _verify(partial: Path, digest: _Hasher | None, etag: str) -> None:
-    if digest is None or digest.hexdigest() == etag:
-        return
+def _discard(partial: Path, problem: str) -> DownloadError:
     partial.unlink(missing_ok=True)
-    raise DownloadError(
-        f"the downloaded data does not match the Hub's checksum ({partial.name}): "
-        "it was discarded; run the pull again"
-    )
+    return DownloadError(f"{problem}: it was discarded; run the pull again")
+
+
+def _verify(
+    partial: Path, digest: _Hasher | None, checksum: Checksum, size_bytes: int | None
+) -> None:
+    """Keep the file only when its size and its digest are the ones promised."""
+    actual = partial_size(partial)
+    if size_bytes is not None and actual != size_bytes:
+        raise _discard(partial, f"{partial.name} holds {actual} bytes, not {size_bytes}")
+    if digest is None:  # a git sha1 whose size was unknown until now
+        digest = checksum.hasher(actual)
+        assert digest is not None
+        _hash_prefix(partial, digest, lambda: False)
+    if digest.hexdigest() != checksum.hexdigest:
+        raise _discard(
+            partial, f"the downloaded data does not match the Hub's checksum ({partial.name})"
+        )
 
 
 def publish(partial: Path, final: Path) -> None:
@@ -185,7 +266,8 @@ def link_or_copy(target: Path, link: Path, symlinks: bool) -> None:
     it where the filesystem has no symlinks; either appears under its name in one step.
     """
     link.parent.mkdir(parents=True, exist_ok=True)
-    tmp = link.with_name(f".{link.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    # A short name: a long file name plus a suffix would pass the 255-byte limit of a name.
+    tmp = link.with_name(f".tmp-{secrets.token_hex(8)}")
     tmp.unlink(missing_ok=True)
     if symlinks:
         os.symlink(os.path.relpath(target, link.parent), tmp)

@@ -88,6 +88,19 @@ class Variant:
         return self.size_bytes <= free_bytes
 
 
+def listed_file(path: str, size: object, sha256: object, blob_id: object) -> RepoFile:
+    """A listed file with only what has the right shape: a digest that is not hex of the right
+    length (it would become a file name) or a size that is not a count of bytes counts as unsaid."""
+    from modelscout.hub.download.transfer import is_git_sha1, is_sha256
+
+    return RepoFile(
+        path=path,
+        size_bytes=size if type(size) is int and 0 <= size < 2**63 else None,
+        sha256=sha256 if isinstance(sha256, str) and is_sha256(sha256) else None,
+        blob_id=blob_id if isinstance(blob_id, str) and is_git_sha1(blob_id) else None,
+    )
+
+
 def list_repo_files(
     repo_id: str,
     *,
@@ -113,11 +126,11 @@ def list_repo_files(
             # An explicit revision ("main") is the form mirrors serve as well as the Hub.
             info = api.model_info(repo_id, revision=revision or "main", files_metadata=True)
             files = tuple(
-                RepoFile(
-                    path=sibling.rfilename,
-                    size_bytes=sibling.size,
-                    sha256=sibling.lfs.sha256 if sibling.lfs is not None else None,
-                    blob_id=sibling.blob_id,
+                listed_file(
+                    sibling.rfilename,
+                    sibling.size,
+                    sibling.lfs.sha256 if sibling.lfs is not None else None,
+                    sibling.blob_id,
                 )
                 for sibling in info.siblings or ()
             )
@@ -152,11 +165,11 @@ def _with_tree_sizes(
             out.append(f)
             continue
         out.append(
-            RepoFile(
-                path=f.path,
-                size_bytes=entry.size,
-                sha256=entry.lfs.sha256 if entry.lfs is not None else None,
-                blob_id=entry.blob_id,
+            listed_file(
+                f.path,
+                entry.size,
+                entry.lfs.sha256 if entry.lfs is not None else None,
+                entry.blob_id,
             )
         )
     return tuple(out)

@@ -19,6 +19,7 @@ from modelscout.fit.estimate import (
     weights_bytes,
 )
 from modelscout.fit.quants import QUANTS_BY_NAME, quants_for
+from modelscout.fit.speed import CALIBRATION
 from modelscout.hardware.cpu import CpuInfo
 from modelscout.hardware.detect import Hardware
 from modelscout.hardware.gpu import Gpu
@@ -115,7 +116,7 @@ def test_best_is_highest_precision_at_best_verdict() -> None:
     assert higher and all(r.verdict is not Verdict.GPU for r in higher)
 
 
-def test_decode_speed_is_bandwidth_over_bytes_per_token() -> None:
+def test_decode_speed_is_the_calibrated_fraction_of_the_bandwidth_ceiling() -> None:
     m = model(
         total_params_b=8,
         active_params_b=8,
@@ -124,7 +125,11 @@ def test_decode_speed_is_bandwidth_over_bytes_per_token() -> None:
     )
     row = next(r for r in fit_model(m, machine(vram_gib=24)).rows if r.quant == "Q8_0")
     per_token = weights_bytes(8, row.bits) + row.kv_bytes
-    assert row.est_tps == pytest.approx(1000e9 / per_token)
+    assert row.ceiling_tps == pytest.approx(1000e9 / per_token)
+    # seconds = bytes / bandwidth x a_cuda + c_cuda ("planned" GPUs count as CUDA)
+    a, c = CALIBRATION.time_over_ceiling["cuda"], CALIBRATION.fixed_seconds["cuda"]
+    assert row.est_tps == pytest.approx(1 / (per_token / 1000e9 * a + c))
+    assert row.est_tps < row.ceiling_tps
 
 
 def test_multi_gpu_adds_memory_not_speed() -> None:

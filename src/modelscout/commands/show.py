@@ -106,6 +106,7 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
     from rich.table import Table
 
     from modelscout.display import format as fmt
+    from modelscout.fit.speed import CALIBRATION, accuracy_note
 
     model_fit, summary = _model_fit(model, args)
     summary = escape(summary)  # GPU names come from the driver
@@ -117,6 +118,7 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
         table.add_column(name, justify="right")
     table.add_column("runs", no_wrap=True)
     table.add_column("est. tok/s", justify="right", no_wrap=True)
+    table.add_column("ceiling", justify="right", no_wrap=True)
     for row in model_fit.rows:
         mark = " ◀" if model_fit.best is not None and row.quant == model_fit.best.quant else ""
         table.add_row(
@@ -128,6 +130,7 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
             fmt.size_bytes(row.total_bytes),
             row.verdict.short + mark,
             fmt.number(row.est_tps),
+            fmt.number(row.ceiling_tps),
         )
     console.print(table)
     best = model_fit.best
@@ -137,8 +140,10 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
         speed = f", about {best.est_tps:.0f} tokens/s (estimate)" if best.est_tps else ""
         console.print(f"[bold]Best: {best.quant}[/bold] — {best.verdict.label}{speed}")
     console.print(
-        f"[dim]KV cache for {model_fit.context_tokens} tokens · tok/s is an estimate: memory "
-        "bandwidth ÷ bytes read per token, a ceiling real engines reach part of[/dim]"
+        f"[dim]KV cache for {model_fit.context_tokens} tokens · est. tok/s is calibrated on "
+        f"published llama.cpp runs: {accuracy_note()}, 90 % within "
+        f"±{CALIBRATION.loo_p90_error * 100:.0f} % · ceiling: memory bandwidth ÷ bytes read per "
+        "token[/dim]"
     )
     for note in model_fit.notes:
         console.print(f"[dim]· {escape(note)}[/dim]")

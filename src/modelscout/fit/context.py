@@ -14,7 +14,7 @@ from modelscout.fit.estimate import (
     ModelFit,
     Verdict,
     context_for,
-    decode_tps,
+    decode_speed,
     fit_model,
     hardware_summary,
     kv_bytes_per_token,
@@ -77,9 +77,7 @@ class FitContext:
                     verdict, share, _, _ = placement(weights_of(quant), kv, capacity)
                     if verdict is best_verdict:
                         per_token = weights_bytes(model.active_params_b, quant.bits_per_weight) + kv
-                        tps = decode_tps(
-                            per_token, share, capacity.gpu_bandwidth, capacity.cpu_bandwidth
-                        )
+                        tps = decode_speed(per_token, share, capacity, model.moe)[0]
                         found = (verdict, tps)
                         break
         self._quick[model.id] = found  # type: ignore[assignment]

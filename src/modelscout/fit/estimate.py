@@ -4,8 +4,8 @@ Pure functions over a `Model` and a `Hardware` record; `modelscout.fit.context.F
 them per model for the CLI and the TUI (the engine asks thousands of times while sorting).
 
 memory needed = weights at the quantisation + KV cache for the context + runtime overhead
-decode tokens/s ≈ memory bandwidth / bytes read per token (an estimate: a ceiling real engines reach
-                  a fraction of)
+decode tokens/s: the bandwidth ceiling (bandwidth / bytes read per token) and the estimate that
+                 `modelscout.fit.speed` calibrates on published runs
 
 Mixture-of-experts models keep every expert resident, so memory follows total parameters, while each
 token reads only the active ones, so speed follows active parameters.
@@ -19,6 +19,15 @@ from typing import Any
 
 from modelscout.catalog.model import Model
 from modelscout.fit.quants import GIB, Quant, quants_for
+from modelscout.fit.speed import (
+    CALIBRATION,
+    DevicePass,
+    accuracy_note,
+    backend_of,
+    ceiling_tps,
+    estimate_tps,
+    legacy_gpu,
+)
 from modelscout.hardware.detect import Hardware
 from modelscout.hardware.gpu import Gpu
 
@@ -90,6 +99,7 @@ class QuantFit:
     verdict: Verdict
     est_tps: float | None  # an estimate; None where a bandwidth is unknown or it does not fit
     gpu_fraction: float  # share of the model on the GPU(s): 1.0 on GPU, 0.0 on CPU
+    ceiling_tps: float | None = None  # bandwidth / bytes per token: what no engine exceeds
 
 
 @dataclass(frozen=True)
@@ -160,6 +170,10 @@ class Capacity:
     offload_bytes: int  # GPU + RAM, or RAM alone on unified memory
     gpu_bandwidth: float | None
     cpu_bandwidth: float | None
+    gpu_backend: str = "cuda"  # the llama.cpp backend of the GPUs (speed.BACKENDS)
+    gpu_legacy: bool = False  # NVIDIA before Turing: a slower calibration term
+    cpu_threads: int = 1  # the threads llama.cpp starts: one per physical core
+    cpu_bandwidth_measured: bool = False  # a copy rate this machine ran, not a maker's peak
 
     @classmethod
     def of(cls, hardware: Hardware) -> Capacity:
@@ -174,6 +188,10 @@ class Capacity:
             offload,
             _slowest_bandwidth(hardware.gpus),
             hardware.cpu_bandwidth_bytes_per_s,
+            backend_of(hardware.gpus[0]) if hardware.gpus else "cpu",
+            any(legacy_gpu(g) for g in hardware.gpus),
+            hardware.cpu.physical_cores or hardware.cpu.logical_cores or 1,
+            hardware.cpu_bandwidth_measured,
         )
 
 
@@ -200,31 +218,57 @@ def quant_fit(
     weights = weights_bytes(model.total_params_b, bits)
     kv = kv_per_token * context_tokens
     verdict, gpu_fraction, overhead, total = placement(weights, kv, capacity)
-    tps = None
+    tps = ceiling = None
     if verdict is not Verdict.NO:
         # Each token reads the active weights once and the whole KV cache once.
         per_token = weights_bytes(model.active_params_b, bits) + kv
-        tps = decode_tps(per_token, gpu_fraction, capacity.gpu_bandwidth, capacity.cpu_bandwidth)
-    return QuantFit(quant.name, bits, weights, kv, overhead, total, verdict, tps, gpu_fraction)
+        tps, ceiling = decode_speed(per_token, gpu_fraction, capacity, model.moe)
+    return QuantFit(
+        quant.name, bits, weights, kv, overhead, total, verdict, tps, gpu_fraction, ceiling
+    )
 
 
-def decode_tps(
-    bytes_per_token: int,
-    gpu_fraction: float,
-    gpu_bandwidth: float | None,
-    cpu_bandwidth: float | None,
-) -> float | None:
-    """Seconds per token = bytes on the GPU / its bandwidth + bytes in RAM / RAM bandwidth."""
-    seconds = 0.0
+def decode_parts(
+    bytes_per_token: int, gpu_fraction: float, capacity: Capacity, moe: bool
+) -> list[DevicePass] | None:
+    """The share of each token the GPUs and the CPU handle; None where a bandwidth is unknown."""
+    parts = []
     if gpu_fraction > 0:
-        if not gpu_bandwidth:
+        if not capacity.gpu_bandwidth:
             return None
-        seconds += bytes_per_token * gpu_fraction / gpu_bandwidth
+        parts.append(
+            DevicePass(
+                bytes_per_token * gpu_fraction,
+                capacity.gpu_bandwidth,
+                capacity.gpu_backend,
+                moe=moe,
+                legacy=capacity.gpu_legacy,
+            )
+        )
     if gpu_fraction < 1:
-        if not cpu_bandwidth:
+        if not capacity.cpu_bandwidth:
             return None
-        seconds += bytes_per_token * (1 - gpu_fraction) / cpu_bandwidth
-    return 1 / seconds if seconds > 0 else None
+        parts.append(
+            DevicePass(
+                bytes_per_token * (1 - gpu_fraction),
+                capacity.cpu_bandwidth,
+                "cpu",
+                moe=moe,
+                threads=capacity.cpu_threads,
+                measured_bandwidth=capacity.cpu_bandwidth_measured,
+            )
+        )
+    return parts
+
+
+def decode_speed(
+    bytes_per_token: int, gpu_fraction: float, capacity: Capacity, moe: bool
+) -> tuple[float | None, float | None]:
+    """(calibrated estimate, bandwidth ceiling) in tokens/s; (None, None) without a bandwidth."""
+    parts = decode_parts(bytes_per_token, gpu_fraction, capacity, moe)
+    if parts is None:
+        return None, None
+    return estimate_tps(parts), ceiling_tps(parts)
 
 
 def fit_model(
@@ -331,6 +375,13 @@ def model_fit_to_dict(model_fit: ModelFit) -> dict[str, Any]:
         "fit_rank": model_fit.verdict.value,
         "best_quant": model_fit.best.quant if model_fit.best else None,
         "est_tps": model_fit.est_tps,
+        "ceiling_tps": model_fit.best.ceiling_tps if model_fit.best else None,
+        "est_tps_accuracy": {
+            "loo_median_error": CALIBRATION.loo_median_error,
+            "loo_p90_error": CALIBRATION.loo_p90_error,
+            "runs": CALIBRATION.runs,
+            "note": accuracy_note(),
+        },
         "rows": rows,
         "notes": list(model_fit.notes),
     }

@@ -83,6 +83,7 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
                     0,
                     profile.memory_bytes,
                     profile.memory_bytes,
+                    compute_capability=profile.compute_capability,
                     bandwidth_bytes_per_s=profile.bandwidth_bytes_per_s,
                     bandwidth_source="profile table",
                 )

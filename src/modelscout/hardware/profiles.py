@@ -10,7 +10,7 @@ allows: data rate × bus width / 8, as the makers quote it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from modelscout.errors import HardwareError
 
@@ -33,6 +33,7 @@ class Profile:
     cpu_cores: int | None = None  # CPU-only machines: cores the engine's threads run on
     cpu_arch: str | None = None  # CPU-only machines: as `uname -m` says
     cpu_features: tuple[str, ...] = ()  # CPU-only machines: names as hardware.cpu lists them
+    compute_capability: str | None = None  # NVIDIA, where it changes the speed estimate
 
     @property
     def cpu_only(self) -> bool:
@@ -71,8 +72,11 @@ def _cpu(
 PROFILES: tuple[Profile, ...] = (
     # NVIDIA GeForce: nvidia.com product specification pages ("Memory Configuration", "Memory
     # Bandwidth"); cards that predate the pages' bandwidth line use data rate × bus width / 8.
-    _gpu("gtx1050ti", "GeForce GTX 1050 Ti", 4, 112, "GTX 1050 Ti"),
-    _gpu("gtx1070", "GeForce GTX 1070", 8, 256, "GTX 1070"),
+    # Pascal: compute capability 6.1 (NVIDIA's CUDA GPUs page), which the speed estimate marks.
+    replace(
+        _gpu("gtx1050ti", "GeForce GTX 1050 Ti", 4, 112, "GTX 1050 Ti"), compute_capability="6.1"
+    ),
+    replace(_gpu("gtx1070", "GeForce GTX 1070", 8, 256, "GTX 1070"), compute_capability="6.1"),
     _gpu("rtx2060", "GeForce RTX 2060", 6, 336, "RTX 2060"),
     _gpu("rtx2070super", "GeForce RTX 2070 SUPER", 8, 448, "RTX 2070 SUPER"),
     _gpu("rtx2080", "GeForce RTX 2080", 8, 448, "RTX 2080"),

@@ -14,7 +14,8 @@ from pathlib import Path
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` so that readers see the old file or the whole new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The name's start only: a long name plus the random part would pass the 255 a name may have.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:

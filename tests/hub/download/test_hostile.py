@@ -200,3 +200,97 @@ def test_a_symlinked_folder_inside_the_local_dir_is_not_written_through(
     with pytest.raises(DownloadError, match="leads outside"):
         pull(hub_server, tmp_path, local_dir=local, variant=variant)
     assert list(outside.iterdir()) == []
+
+
+# --- 5. a 0-byte file ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["cache", "local-dir"])
+def test_a_repo_with_empty_files_pulls_by_default(
+    hub_server: HubServer, tmp_path: Path, where: str
+) -> None:
+    files = {**small_model_files(), "empty.json": b"", "sub/__init__.py": b""}
+    hub_server.add_repo(REPO, files)
+    local = {"local_dir": tmp_path / "local"} if where == "local-dir" else {}
+    result = pull(hub_server, tmp_path, **local)
+    assert {"empty.json", "sub/__init__.py"} <= set(result.files)  # in the default set
+    assert (result.path / "empty.json").read_bytes() == b""
+    assert (result.path / "sub" / "__init__.py").read_bytes() == b""
+    assert pull(hub_server, tmp_path, **local).transferred_bytes == 0  # and known as complete
+
+
+# --- 6. names as long as a file system allows -----------------------------------------------------
+
+LONG_NAME = "n" * 225 + ".safetensors"  # 237 characters: within the 255 a name may have
+
+
+@pytest.mark.parametrize("where", ["cache", "local-dir"])
+def test_a_long_file_name_and_a_long_nested_path_pull(
+    hub_server: HubServer, tmp_path: Path, where: str
+) -> None:
+    deep = "/".join(["d" * 200] * 6) + "/" + "m" * 200 + ".safetensors"
+    files = {LONG_NAME: model_bytes(MIB, "long"), deep: model_bytes(MIB // 4, "deep")}
+    hub_server.add_repo(REPO, files)
+    local = {"local_dir": tmp_path / "local"} if where == "local-dir" else {}
+    result = pull(hub_server, tmp_path, **local)
+    for name, data in files.items():
+        assert sha256_file(result.path / name) == hashlib.sha256(data).hexdigest()
+
+
+# --- 7. a read-only cache that already holds the repo ---------------------------------------------
+
+
+def tree_state(root: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of everything under root: a rewrite, even an atomic one, changes them."""
+    return {
+        str(p.relative_to(root)): (p.lstat().st_ino, p.lstat().st_mtime_ns) for p in root.rglob("*")
+    }
+
+
+def test_pulling_a_complete_repo_again_writes_nothing(
+    hub_server: HubServer, tmp_path: Path
+) -> None:
+    """So it works in a read-only cache (shared, or mounted read-only into a container)."""
+    hub_server.add_repo(REPO, small_model_files())
+    cache = tmp_path / "cache" / "hub"
+    pull(hub_server, tmp_path)
+    before = tree_state(cache)
+    modes = {p: p.lstat().st_mode for p in cache.rglob("*") if not p.is_symlink()}
+    for path in (*modes, cache):
+        path.chmod(0o555 if path.is_dir() else 0o444)  # read-only (root writes anyway: see above)
+    try:
+        again = pull(hub_server, tmp_path)
+    finally:
+        cache.chmod(0o755)
+        for path, mode in modes.items():
+            path.chmod(mode)
+    assert again.transferred_bytes == 0
+    assert tree_state(cache) == before
+
+
+def test_deleting_from_a_cache_that_refuses_says_so_in_one_line(
+    hub_server: HubServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import errno
+    import shutil
+
+    from modelscout.cli import main
+
+    hub_server.add_repo(REPO, small_model_files())
+    cache = tmp_path / "cache" / "hub"
+    pull(hub_server, tmp_path)
+
+    def refuse(path: object, *args: object, **kwargs: object) -> None:
+        # what a read-only cache answers (chmod does not stop root, so the refusal is made here)
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(shutil, "rmtree", refuse)
+    status = main(["local", "--delete", REPO, "--yes", "--cache-dir", str(cache)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "cannot delete org/tiny" in err and "Permission denied" in err
+    assert (cache / "models--org--tiny").exists()

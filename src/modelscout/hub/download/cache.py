@@ -88,8 +88,13 @@ def downloaded_sizes(cache_dir: Path | None = None) -> dict[str, int]:
 
 
 def delete_repo(repo_id: str, cache_dir: Path | None = None) -> int:
-    """Delete every cached revision of a repo (and its partial downloads); returns bytes freed."""
-    from huggingface_hub import scan_cache_dir
+    """Delete every cached revision of a repo (and its partial downloads); returns bytes freed.
+
+    The repo's whole folder goes (blobs, snapshots, refs, partial files), which is what deleting
+    every revision with huggingface_hub's `delete_revisions` leaves behind; unlike it, a file that
+    cannot be removed (a read-only cache) is an error here rather than a logged warning.
+    """
+    import shutil
 
     root = hub_cache_dir(explicit=cache_dir)
     wanted = repo_id.lower()
@@ -97,14 +102,14 @@ def delete_repo(repo_id: str, cache_dir: Path | None = None) -> int:
     if not matches:
         raise DownloadError(f"{repo_id} is not in the Hugging Face cache at {root}")
     repo = matches[0]
-    freed = repo.partial_bytes
-    hashes = [rev.commit_sha for rev in repo.revisions]
-    if hashes:
-        strategy = scan_cache_dir(root).delete_revisions(*hashes)
-        freed += strategy.expected_freed_size
-        strategy.execute()
-    if repo.path.exists():
-        import shutil
-
-        shutil.rmtree(repo.path, ignore_errors=True)
-    return freed
+    try:
+        shutil.rmtree(repo.path)
+    except FileNotFoundError:
+        pass  # another process deleted it meanwhile
+    except OSError as exc:
+        left = "partly deleted" if repo.path.exists() else "deleted"
+        raise DownloadError(
+            f"cannot delete {repo_id} from {root} ({exc.strerror or exc}): it is {left}; "
+            "check the cache's permissions"
+        ) from None
+    return repo.size_on_disk_bytes + repo.partial_bytes

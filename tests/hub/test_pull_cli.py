@@ -286,3 +286,21 @@ def test_huggingface_hub_reuses_what_modelscout_pulled(
     assert repo.commit in again.stdout
     gets_after = len([r for r in hub_server.requests if r.method == "GET" and r.server == "cdn"])
     assert gets_after == gets_before
+
+
+@pytest.mark.parametrize("json_flag", [False, True], ids=["text", "json"])
+def test_a_password_in_hf_endpoint_is_never_printed(
+    hub_server: HubServer, tmp_path: Path, json_flag: bool
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: the error names the endpoint
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = subprocess_env(hub_server, tmp_path / "hf")
+    env["HF_ENDPOINT"] = f"http://user:s3cret-pw@127.0.0.1:{port}"
+    result = modelscout("pull", "org/tiny", *(["--json"] if json_flag else []), env=env)
+    assert result.returncode == 1
+    out = result.stdout + result.stderr
+    assert "s3cret-pw" not in out and "user:" not in out
+    assert f"127.0.0.1:{port}" in out  # the address is still said, without its credentials

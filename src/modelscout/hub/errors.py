@@ -7,12 +7,21 @@ the messages can be shown, logged and written to JSON freely.
 from __future__ import annotations
 
 import errno
+import re
 
 from modelscout.errors import DownloadError
 
 LOGIN_HINT = "log in with `hf auth login` or set HF_TOKEN"
 TOKENS_URL = "https://huggingface.co/settings/tokens"
 RESUME_HINT = "run the pull again: it resumes from any partial download"
+
+
+_USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
+
+
+def without_credentials(text: str) -> str:
+    """`text` with the `user:password@` of every URL in it removed (HF_ENDPOINT may carry one)."""
+    return _USERINFO.sub("", text)
 
 
 def hub_base(endpoint: str | None) -> str:
@@ -44,7 +53,19 @@ def is_transient(exc: BaseException) -> bool:
 def explain(
     exc: BaseException, *, repo_id: str, endpoint: str | None = None, path: str | None = None
 ) -> DownloadError:
-    """A DownloadError whose message tells the user what went wrong and what to do about it."""
+    """A DownloadError whose message tells the user what went wrong and what to do about it,
+    with no password from a URL in it (an exception's own text may quote the whole URL)."""
+    explained = _explain(exc, repo_id=repo_id, endpoint=endpoint, path=path)
+    message = str(explained)
+    clean = without_credentials(message)
+    if clean == message:
+        return explained
+    return type(explained)(clean)
+
+
+def _explain(
+    exc: BaseException, *, repo_id: str, endpoint: str | None = None, path: str | None = None
+) -> DownloadError:
     import httpx2
     from huggingface_hub.errors import (
         GatedRepoError,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from modelscout import __version__
 from modelscout.commands import COMMANDS
-from modelscout.errors import ModelscoutError, QueryError
+from modelscout.errors import ModelscoutError, QueryError, UsageError
 
 EXIT_OK = 0
 EXIT_RUNTIME = 1
@@ -55,8 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_tui(args)
         return int(args.run(args))
-    except QueryError as exc:
-        error(f"bad query: {exc}")
+    except UsageError as exc:
+        error(f"bad query: {exc}" if isinstance(exc, QueryError) else str(exc))
         return EXIT_USAGE
     except ModelscoutError as exc:
         error(str(exc))

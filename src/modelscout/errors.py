@@ -11,7 +11,11 @@ class CatalogError(ModelscoutError):
     pass
 
 
-class QueryError(ModelscoutError):
+class UsageError(ModelscoutError):
+    """The command line or the query asked for something malformed: exit status 2."""
+
+
+class QueryError(UsageError):
     """A bad query token; `position` is its character offset in the query text."""
 
     def __init__(self, message: str, token: str = "", position: int = 0) -> None:

@@ -27,16 +27,19 @@ def test_params(value: float | None, text: str) -> None:
     [
         (None, "–"),
         (512, "512"),
-        (4096, "4.1k"),
-        (32_768, "32.8k"),
-        (65_536, "65.5k"),
+        (4096, "4k"),
+        (32_768, "32k"),
+        (65_536, "64k"),
         (128_000, "128k"),
-        (262_144, "262k"),
+        (131_072, "128k"),
+        (262_144, "256k"),
         (1_000_000, "1M"),
-        (1_048_576, "1.05M"),
+        (1_048_576, "1M"),
+        (32_500, "32.5k"),
+        (1_010_000, "1.01M"),
     ],
 )
-def test_tokens_match_the_tables_three_digits(value: int | None, text: str) -> None:
+def test_tokens_read_as_people_say_them(value: int | None, text: str) -> None:
     assert fmt.tokens(value) == text
 
 

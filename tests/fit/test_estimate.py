@@ -237,10 +237,11 @@ def test_cli_hw_json_and_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
     out, _ = capsys.readouterr()
     hw = json.loads(out)
     assert hw["gpu_memory_bytes"] == 48 * GIB and hw["planned"] == "24 GiB VRAM, 2 GPUs"
-    assert main(["hw", "--vram", "lots"]) == 1
+    assert main(["hw", "--vram", "lots"]) == 2  # a usage error
     _, err = capsys.readouterr()
     assert (
-        err.strip() == "modelscout: error: 'lots' is not a memory size (examples: 24G, 64GB, 1.5T)"
+        err.strip()
+        == "modelscout: error: --vram: 'lots' is not a memory size (e.g. 24G, 64GB, 1.5T)"
     )
     assert main(["list", "fits", "--ctx", "huge"]) == 2
 

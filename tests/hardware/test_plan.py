@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from modelscout.errors import HardwareError
+from modelscout.errors import UsageError
 from modelscout.hardware.detect import Hardware, detect_hardware
 from modelscout.hardware.plan import PlanOptions, plan_hardware
 from modelscout.hardware.profiles import PROFILES, find_profile, parse_size
@@ -43,14 +43,14 @@ def test_sizes(text: str, expected: int) -> None:
 
 @pytest.mark.parametrize("text", ["", "lots", "24X", "-3G", "0"])
 def test_bad_sizes(text: str) -> None:
-    with pytest.raises(HardwareError):
+    with pytest.raises(UsageError):
         parse_size(text)
 
 
 def test_profiles_are_unique_and_positive() -> None:
     assert len({p.key for p in PROFILES}) == len(PROFILES)
     assert all(p.memory_bytes > 0 and p.bandwidth_bytes_per_s > 0 for p in PROFILES)
-    with pytest.raises(HardwareError, match="unknown hardware profile"):
+    with pytest.raises(UsageError, match="unknown hardware profile"):
         find_profile("rtx9999")
 
 
@@ -76,13 +76,13 @@ def test_mac_profile_is_unified(tmp_path: Path) -> None:
     assert planned.unified and planned.ram_bytes == 128 * GIB
     assert planned.gpu_memory_bytes == 96 * GIB
     assert planned.cpu_bandwidth_bytes_per_s == 546e9
-    with pytest.raises(HardwareError):
+    with pytest.raises(UsageError):
         plan_hardware(planned, PlanOptions(profile="m4-max-128", gpus=2))
 
 
 def test_gpus_zero_means_cpu_only_and_gpus_without_a_gpu_is_an_error(tmp_path: Path) -> None:
     assert plan_hardware(_machine(H100, tmp_path), PlanOptions(gpus=0)).gpus == ()
-    with pytest.raises(HardwareError, match="--gpus needs"):
+    with pytest.raises(UsageError, match="--gpus needs"):
         plan_hardware(_machine(EPYC, tmp_path), PlanOptions(gpus=2))
 
 

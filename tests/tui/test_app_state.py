@@ -216,7 +216,7 @@ async def test_an_unexpected_loader_failure_is_shown_not_raised(
     async with app.run_test(size=(100, 24)) as pilot:
         await settle(pilot)
         assert app.is_running
-        assert "unexpected NameError while loading" in table(app).empty_message
+        assert "unexpected NameError: name 'msgspec'" in table(app).empty_message
 
 
 def test_run_app_passes_the_catalogue_query_and_settings_path(

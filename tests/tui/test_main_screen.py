@@ -121,7 +121,10 @@ async def test_a_with_bad_input_or_escape_keeps_the_query() -> None:
         await settle(pilot)
         await press(pilot, "a", "x", "enter")
         assert ids(app) == BY_INTELLIGENCE
-        assert any("not a parameter count" in str(n.message) for n in app._notifications)
+        # The prompt stays open and says why, so the typo can be mended in place.
+        assert isinstance(app.screen, PromptScreen)
+        assert "not a parameter count" in str(app.screen.query_one("#prompt-hint").render())
+        await press(pilot, "escape")
         await press(pilot, "a", "2", "escape")
         assert ids(app) == BY_INTELLIGENCE
         assert not isinstance(app.screen, PromptScreen)
@@ -469,3 +472,20 @@ async def test_clicking_a_header_sorts_by_it_and_again_reverses() -> None:
         await settle(pilot)
         assert main_screen(app).filter_bar.text == "sort:-name"
         assert ids(app)[0] == "vault-12b"
+
+
+async def test_c_then_enter_keeps_the_context_length() -> None:
+    """The prompt is prefilled in the same units it reads: enter without editing changes nothing
+    (it used to turn 8192 into 8386, writing '8.19k' and reading k as 1024)."""
+    from tests.tui.fakes import FakeFitSource
+
+    app = make_app(detect_fit=FakeFitSource)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        for tokens, shown in ((8192, "8k"), (8000, "8000"), (131_072, "128k")):
+            app.remember(context_tokens=tokens)
+            await press(pilot, "c")
+            assert app.screen.query_one("#prompt-input").value == shown
+            await press(pilot, "enter")
+            await settle(pilot)
+            assert app.settings.context_tokens == tokens

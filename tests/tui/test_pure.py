@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,7 +20,7 @@ from modelscout.display.columns import (
 )
 from modelscout.query import parse_query
 from modelscout.tui import query_cycles as qc
-from modelscout.tui.rows import describe_catalog, parse_size_b, parse_tokens
+from modelscout.tui.rows import describe_catalog
 from modelscout.tui.settings import Settings, load_settings, save_settings
 from modelscout.tui.snippets import run_snippets
 from tests.catalog.factory import model
@@ -114,7 +113,7 @@ def test_cells() -> None:
     intelligence = next(c for c in CATALOGUE_COLUMNS if c.key == "intelligence")
     assert intelligence.cell(model(intelligence_index=None)) == ("–", "dim")
     ctx = next(c for c in CATALOGUE_COLUMNS if c.key == "ctx")
-    assert ctx.cell(model(context_tokens=262144)).text == "262k"
+    assert ctx.cell(model(context_tokens=262144)).text == "256k"
 
 
 def test_fit_to_width_pads_aligns_and_cuts() -> None:
@@ -146,28 +145,6 @@ def test_snippets_only_for_known_repos() -> None:
         "llama-cli -hf org/M-7B-GGUF",
         "ollama run hf.co/org/M-7B-GGUF",
     ]
-
-
-@pytest.mark.parametrize(
-    ("text", "value"), [("4", 4.0), ("4b", 4.0), ("4.5B", 4.5), ("500m", 0.5), (" 12 ", 12.0)]
-)
-def test_parse_size_b(text: str, value: float) -> None:
-    assert parse_size_b(text) == pytest.approx(value)
-
-
-@pytest.mark.parametrize("text", ["", "x", "-1", "0", "4q"])
-def test_parse_size_b_rejects(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_size_b(text)
-
-
-def test_parse_tokens() -> None:
-    assert parse_tokens("8192") == 8192
-    assert parse_tokens("32k") == 32768
-    assert parse_tokens("1m") == 1048576
-    assert parse_tokens("max") == 0
-    with pytest.raises(ValueError):
-        parse_tokens("lots")
 
 
 def test_describe_catalog(tmp_path: Path) -> None:

@@ -94,24 +94,19 @@ def plan_options(args: argparse.Namespace) -> Any:
 
 
 def context_tokens(args: argparse.Namespace) -> int | None:
-    """`--ctx`: '32k' -> 32000, '128K' -> 128000, 'max' -> 0 (each model's own maximum)."""
-    from modelscout.errors import QueryError
+    """`--ctx`: '32k' -> 32768, '8192' -> 8192, 'max' -> 0 (each model's own maximum)."""
+    from modelscout import units
+    from modelscout.errors import UsageError
 
     text = getattr(args, "ctx", None)
     if text is None:
         return None
     if text.strip().lower() == "max":
         return 0
-    cleaned = text.strip().lower()
-    scale = {"k": 1000, "m": 1_000_000}.get(cleaned[-1:], 1)
-    digits = cleaned[:-1] if scale > 1 else cleaned
     try:
-        value = int(float(digits) * scale)
-    except ValueError:
-        raise QueryError(f"--ctx: '{text}' is not a token count (e.g. 8k, 32768, max)") from None
-    if value < 1:
-        raise QueryError(f"--ctx: '{text}' must be at least 1 token")
-    return value
+        return units.parse_tokens(text)
+    except units.UnitError as exc:
+        raise UsageError(f"--ctx: {exc}") from None
 
 
 def hardware_for(args: argparse.Namespace) -> Any:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from modelscout.catalog import Model, model_to_dict
 from modelscout.catalog.lookup import find_model
+from modelscout.catalog.twins import twins
 from modelscout.commands.common import (
     add_catalog_option,
     add_fit_options,
@@ -32,13 +33,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_catalog_option(parser)
     add_fit_options(parser)
     parser.set_defaults(run=run)
-
-
-def twins(model: Model, models: tuple[Model, ...]) -> list[Model]:
-    """Other rows for the same weights (reasoning / non-reasoning, effort levels)."""
-    if model.repo_id is None:
-        return []
-    return [m for m in models if m.repo_id == model.repo_id and m.id != model.id]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from modelscout import units
+
 DASH = "–"
 
 
@@ -17,14 +19,8 @@ def params(value_b: float | None) -> str:
 
 
 def tokens(value: int | None) -> str:
-    """Context sizes in three significant digits, as the leaderboards print them: 32768 -> '32.8k'."""
-    if value is None:
-        return DASH
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:.3g}M"
-    if value >= 1000:
-        return f"{value / 1000:.3g}k"
-    return str(value)
+    """Context sizes as people say them: 32768 -> '32k', 131072 -> '128k', 1048576 -> '1M'."""
+    return DASH if value is None else units.tokens_label(value)
 
 
 def number(value: float | None, digits: int = 0) -> str:

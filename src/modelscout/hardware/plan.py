@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from modelscout.errors import HardwareError
+from modelscout.errors import UsageError
 from modelscout.hardware.apple import gpu_wired_share_bytes
 from modelscout.hardware.cpu import CpuInfo
 from modelscout.hardware.detect import Hardware
@@ -29,12 +29,19 @@ class PlanOptions:
         return any(v is not None for v in (self.vram, self.ram, self.gpus, self.profile))
 
 
+def _size(flag: str, text: str) -> int:
+    try:
+        return parse_size(text)
+    except UsageError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
 def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
-    """`base` with the planned parts replaced; raises HardwareError for a bad size or profile."""
+    """`base` with the planned parts replaced; raises UsageError for a bad size, count or profile."""
     if not options.any:
         return base
     if options.gpus is not None and options.gpus < 0:
-        raise HardwareError("--gpus must be 0 or more")
+        raise UsageError(f"--gpus: {options.gpus} is not a GPU count (0 or more)")
     said: list[str] = []
     gpus = list(base.gpus)
     memory = base.memory
@@ -45,7 +52,7 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
         profile = find_profile(options.profile)
         said.append(profile.key)
         if profile.cpu_only:
-            ram = parse_size(options.ram) if options.ram else profile.memory_bytes
+            ram = _size("--ram", options.ram) if options.ram else profile.memory_bytes
             memory = MemoryInfo(ram, ram, None, ram)
             gpus = []
             cpu_bandwidth = profile.bandwidth_bytes_per_s
@@ -55,7 +62,7 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
                 profile.name, profile.cpu_arch or cpu.arch, cores, cores, profile.cpu_features
             )
         elif profile.unified:
-            ram = parse_size(options.ram) if options.ram else profile.memory_bytes
+            ram = _size("--ram", options.ram) if options.ram else profile.memory_bytes
             memory = MemoryInfo(ram, ram, None, ram)
             if profile.gpu_share_bytes is not None:
                 share = min(profile.gpu_share_bytes, ram)
@@ -89,7 +96,7 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
                 )
             ]
     if options.vram is not None:
-        vram = parse_size(options.vram)
+        vram = _size("--vram", options.vram)
         said.append(f"{vram / GIB:g} GiB VRAM")
         template = gpus[0] if gpus and not gpus[0].unified else None
         gpus = [
@@ -108,16 +115,16 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
         if options.gpus == 0:
             gpus = []
         elif not gpus:
-            raise HardwareError("--gpus needs --vram or --profile: this machine has no GPU to copy")
+            raise UsageError("--gpus needs --vram or --profile: this machine has no GPU to copy")
         elif gpus[0].unified:
-            raise HardwareError("--gpus does not apply to Apple Silicon's unified memory")
+            raise UsageError("--gpus does not apply to Apple Silicon's unified memory")
         else:
             gpus = [replace(gpus[0], index=i) for i in range(options.gpus)]
     ram_from_profile = options.profile is not None and (
         find_profile(options.profile).cpu_only or bool(gpus and gpus[0].unified)
     )
     if options.ram is not None and not ram_from_profile:
-        ram = parse_size(options.ram)
+        ram = _size("--ram", options.ram)
         said.append(f"{ram / GIB:g} GiB RAM")
         memory = MemoryInfo(ram, ram, None, ram)
     return replace(

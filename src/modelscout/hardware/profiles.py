@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from modelscout.errors import HardwareError
+from modelscout import units
+from modelscout.errors import UsageError
 
 GIB = 2**30
 GB_PER_S = 1e9
@@ -242,22 +243,16 @@ APPLE_CHIP_BANDWIDTH_GB_S: dict[str, float] = {
     "Apple M5 Max": 614,
 }
 
-_SIZE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
-_SIZE_SCALE = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40, "": 2**30}
-
 
 def parse_size(text: str) -> int:
-    """'24G', '24GB', '24GiB', '1.5T', '512M' or a bare '24' (GiB) as bytes.
+    """'24G', '24GB', '24GiB', '1.5T', '512M' or a bare '24' (GiB) as bytes (`modelscout.units`).
 
     GB and GiB both mean 2^30 here: GPU and RAM sizes sold as "24 GB" are binary sizes.
     """
-    match = _SIZE.match(text)
-    if not match:
-        raise HardwareError(f"'{text}' is not a memory size (examples: 24G, 64GB, 1.5T)")
-    value = float(match["num"]) * _SIZE_SCALE[match["unit"].lower()]
-    if value <= 0:
-        raise HardwareError(f"'{text}': a memory size must be more than zero")
-    return int(value)
+    try:
+        return units.parse_bytes(text)
+    except units.UnitError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def find_profile(key: str) -> Profile:
@@ -265,7 +260,7 @@ def find_profile(key: str) -> Profile:
     profile = PROFILES_BY_KEY.get(wanted)
     if profile is None:
         known = ", ".join(PROFILES_BY_KEY)
-        raise HardwareError(f"unknown hardware profile '{key}' (profiles: {known})")
+        raise UsageError(f"unknown hardware profile '{key}' (profiles: {known})")
     return profile
 
 

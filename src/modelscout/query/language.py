@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from modelscout import units
 from modelscout.catalog.model import TIERS, Model, Openness
 from modelscout.errors import QueryError
 
@@ -74,8 +75,15 @@ SORT_ALIASES: dict[str, str] = {
 FIT_SORT_KEYS: tuple[str, ...] = ("fit", "tps", "best")
 
 _COMPARISON = re.compile(r"^(?P<field>[a-z]+)(?P<op><=|>=|<|>|=)(?P<value>.+)$")
-_NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)?)(?P<unit>[kKmMbB]?)$")
-_UNIT_SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1.0}
+# How each numeric field reads its units (`modelscout.units`): ctx in tokens (k = 1024), sizes in
+# billions of parameters (500m = 0.5), downloads and likes as counts (k = 1000).
+FIELD_KINDS: dict[str, units.Kind] = {
+    "active": "params",
+    "total": "params",
+    "ctx": "tokens",
+    "downloads": "count",
+    "likes": "count",
+}
 _BOOL_WORDS = {
     "yes": True,
     "true": True,
@@ -182,19 +190,15 @@ class Query:
 
 
 def format_number(value: float, field_name: str = "") -> str:
-    """Compact number text for queries: 128000 -> 128k for context, 4.0 -> 4."""
-    if field_name in ("ctx", "context", "downloads", "likes"):
-        for unit, scale in (("M", 1e6), ("k", 1e3)):
-            if value >= scale and (value / scale) == int(value / scale):
-                return f"{int(value / scale)}{unit}"
-    return str(int(value)) if value == int(value) else f"{value:g}"
+    """Number text for queries that reads back as the same number: 32768 -> 32k for ctx, 4.0 -> 4."""
+    return units.format_quantity(FIELD_KINDS.get(field_name, "plain"), value)
 
 
-def _parse_number(text: str, token: str, position: int) -> float:
-    match = _NUMBER.match(text)
-    if not match:
-        raise QueryError(f"'{token}': '{text}' is not a number", token, position)
-    return float(match["num"]) * _UNIT_SCALE[match["unit"].lower()]
+def _parse_number(text: str, field_name: str, token: str, position: int) -> float:
+    try:
+        return units.parse(FIELD_KINDS.get(field_name, "plain"), text)
+    except units.UnitError as exc:
+        raise QueryError(f"'{token}': {exc}", token, position) from None
 
 
 def _parse_bool(text: str, token: str, position: int) -> bool:
@@ -243,10 +247,12 @@ def parse_query(text: str) -> Query:
     changes: dict[str, Any] = {}
     comparisons: list[Comparison] = []
     words: list[str] = []
+    said: dict[str, str] = {}  # which token set each key, to catch 'moe dense'
     for token, position in _tokens(text):
         lowered = token.lower()
         if lowered in _FLAGS:
-            changes.update(_FLAGS[lowered])
+            for key, value in _FLAGS[lowered].items():
+                _set_once(changes, said, key, value, token, position)
             continue
         comparison = _COMPARISON.match(lowered)
         if comparison and ":" not in lowered:
@@ -258,17 +264,36 @@ def parse_query(text: str) -> Query:
                     position,
                 )
             canonical = {"params": "total", "context": "ctx", "iq": "intelligence"}.get(name, name)
-            value = _parse_number(comparison["value"], token, position)
+            value = _parse_number(comparison["value"], canonical, token, position)
             comparisons.append(Comparison(canonical, comparison["op"], value))
             continue
         if ":" in lowered:
             key, _, raw = lowered.partition(":")
             if not raw:
                 raise QueryError(f"'{token}': nothing after ':'", token, position)
+            before = dict(changes)
             _apply_key(key, raw, token, position, changes)
+            for name, value in changes.items():
+                if name in _EXCLUSIVE and name in before and before[name] != value:
+                    changes[name] = before[name]
+                    _set_once(changes, said, name, value, token, position)
+                said.setdefault(name, token)
             continue
         words.append(lowered)
     return Query(comparisons=tuple(comparisons), words=tuple(words), **changes)
+
+
+# Keys a query sets to one value: two tokens setting different values contradict each other.
+_EXCLUSIVE = frozenset({"moe", "reasoning", "weights", "gated", "fits"})
+
+
+def _set_once(
+    changes: dict[str, Any], said: dict[str, str], key: str, value: Any, token: str, position: int
+) -> None:
+    if key in _EXCLUSIVE and key in changes and changes[key] != value:
+        raise QueryError(f"'{token}' contradicts '{said[key]}'", token, position)
+    changes[key] = value
+    said[key] = token
 
 
 def _apply_key(key: str, raw: str, token: str, position: int, changes: dict[str, Any]) -> None:
@@ -306,7 +331,13 @@ def _apply_key(key: str, raw: str, token: str, position: int, changes: dict[str,
     elif key == "gated":
         changes["gated"] = _parse_bool(raw, token, position)
     elif key == "fits":
-        changes["fits"] = _parse_bool(raw, token, position)
+        if not _parse_bool(raw, token, position):
+            raise QueryError(
+                f"'{token}': 'fits' keeps what fits this machine; leave it out to see every model",
+                token,
+                position,
+            )
+        changes["fits"] = True
     elif key == "sort":
         keys = []
         for value in _values(raw, token, position):

@@ -32,12 +32,19 @@ from modelscout.tui.screens.main import MainScreen
 from modelscout.tui.settings import Settings, load_settings, save_settings, settings_path
 from modelscout.tui.widgets.filter_bar import FilterBar
 from modelscout.tui.widgets.model_table import ModelTable
+from modelscout.tui.worker_errors import ReportsWorkerErrors
 
 # Settings are written this long after the last change: typing a query changes them per key.
 SAVE_AFTER_S = 0.5
 
 
-class ModelscoutApp(App[None]):
+class ModelscoutApp(ReportsWorkerErrors, App[None]):
+    WORKER_TITLES: ClassVar[dict[str, str]] = {
+        "pull": "Cannot pull",
+        "disk-scan": "Cannot scan the download cache",
+        "settings": "Cannot save settings",
+    }
+
     CSS_PATH = "modelscout.tcss"
     TITLE = "modelscout"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, cast
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -72,14 +72,9 @@ def query_commands(
     yield Command("Clear all filters", "keeps the sort", step(qc.clear_filters))
 
 
-class ModelscoutCommands(Provider):
+class _Commands(Provider):
     def _commands(self) -> list[Command]:
-        from modelscout.tui.screens.main import MainScreen
-
-        commands = list(binding_commands(self.screen))
-        if isinstance(self.screen, MainScreen):
-            commands.extend(query_commands(self.screen.update_query, self.screen.fit is not None))
-        return commands
+        raise NotImplementedError
 
     async def discover(self) -> Hits:
         for command in self._commands():
@@ -91,3 +86,24 @@ class ModelscoutCommands(Provider):
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)
+
+
+class ModelscoutCommands(_Commands):
+    """Every screen's actions by name (the app's provider)."""
+
+    def _commands(self) -> list[Command]:
+        return list(binding_commands(self.screen))
+
+
+class QueryScreen(Protocol):
+    fit: object | None
+
+    def update_query(self, step: Callable[[Query], Query]) -> None: ...
+
+
+class QueryCommands(_Commands):
+    """A given tier, openness, sort...: the main screen's own provider."""
+
+    def _commands(self) -> list[Command]:
+        screen = cast("QueryScreen", self.screen)
+        return list(query_commands(screen.update_query, screen.fit is not None))

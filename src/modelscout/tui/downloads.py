@@ -278,6 +278,7 @@ class Downloads:
             thread=True,
             group="pull",
             name=f"list {repo}",
+            exit_on_error=False,
         )
 
     def offer_for(self, model: Model, fit: FitLookup | None) -> Offer:
@@ -310,10 +311,6 @@ class Downloads:
             offer = self.offer_for(model, fit)
         except DownloadError as exc:
             self._call(self.app.notify, str(exc), title="Cannot pull", severity="error", timeout=12)
-            return
-        except Exception as exc:  # a bug must reach the user as one line, not end the app
-            message = f"unexpected {type(exc).__name__}: {exc}"
-            self._call(self.app.notify, message, title="Cannot pull", severity="error")
             return
         if pick is not None:
             self._call(pick, offer)

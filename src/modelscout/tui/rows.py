@@ -1,5 +1,5 @@
 """Plain helpers of the main screen: where the rows come from, where the cursor goes, and what a
-user types into its prompts. No Textual here, so they are tested directly."""
+No Textual here, so they are tested directly."""
 
 from __future__ import annotations
 
@@ -47,33 +47,3 @@ def index_of(rows: Sequence[Model], model: Model | None) -> int:
 def without_fit(query: Query) -> Query:
     """The query minus what needs hardware, for the moments before (or without) detection."""
     return query.with_(fits=False, sort=tuple(s for s in query.sort if s.key not in FIT_SORT_KEYS))
-
-
-def parse_size_b(text: str) -> float:
-    """'4', '4b', '4.5B', '500m' -> billions of parameters; raises ValueError otherwise."""
-    cleaned = text.strip().lower()
-    scale = 1.0
-    if cleaned.endswith("b"):
-        cleaned = cleaned[:-1]
-    elif cleaned.endswith("m"):
-        cleaned, scale = cleaned[:-1], 1e-3
-    value = float(cleaned) * scale
-    if not value > 0:
-        raise ValueError(text)
-    return value
-
-
-def parse_tokens(text: str) -> int:
-    """'8192', '32k', '1m' -> tokens, 'max' -> 0 (each model's own maximum); else ValueError."""
-    cleaned = text.strip().lower()
-    if cleaned == "max":
-        return 0
-    scale = 1
-    if cleaned.endswith("k"):
-        cleaned, scale = cleaned[:-1], 1024
-    elif cleaned.endswith("m"):
-        cleaned, scale = cleaned[:-1], 1024 * 1024
-    value = int(float(cleaned) * scale)
-    if value <= 0:
-        raise ValueError(text)
-    return value

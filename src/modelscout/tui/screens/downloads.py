@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from modelscout.display import format as fmt
 from modelscout.hub.download.queue import JobState, JobStatus
+from modelscout.tui.host import host
 from modelscout.tui.plain import plain
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class DownloadsScreen(Screen[None]):
 
     @property
     def downloads(self) -> Downloads:
-        return self.app.downloads  # type: ignore[attr-defined,no-any-return]
+        return host(self.app).downloads
 
     @property
     def table(self) -> DataTable[str | Text]:

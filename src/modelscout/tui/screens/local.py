@@ -16,8 +16,10 @@ from textual.widgets import DataTable, Footer, Label, Static
 from modelscout.display import format as fmt
 from modelscout.errors import DownloadError
 from modelscout.hub.download.cache import LocalRepo
+from modelscout.tui.host import host
 from modelscout.tui.plain import plain
 from modelscout.tui.screens.confirm import ConfirmScreen
+from modelscout.tui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from modelscout.tui.downloads import Downloads
@@ -36,7 +38,9 @@ def local_cells(repo: LocalRepo, names: Mapping[str, str]) -> tuple[str, ...]:
     )
 
 
-class LocalScreen(Screen[None]):
+class LocalScreen(ReportsWorkerErrors, Screen[None]):
+    WORKER_TITLES: ClassVar[dict[str, str]] = {"local-delete": "Could not delete"}
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,l", "back", "Back"),
         Binding("x,delete", "delete", "Delete"),
@@ -52,7 +56,7 @@ class LocalScreen(Screen[None]):
 
     @property
     def downloads(self) -> Downloads:
-        return self.app.downloads  # type: ignore[attr-defined,no-any-return]
+        return host(self.app).downloads
 
     @property
     def table(self) -> DataTable[Text]:
@@ -150,19 +154,13 @@ class LocalScreen(Screen[None]):
             answer,
         )
 
-    @work(thread=True, group="local-delete")
+    @work(thread=True, group="local-delete", exit_on_error=False)
     def _delete(self, repo_id: str) -> None:
         try:
             freed = self.downloads.delete(repo_id)
         except (DownloadError, OSError) as exc:
             self.app.call_from_thread(
                 self.notify, f"could not delete {repo_id}: {exc}", severity="error"
-            )
-        except Exception as exc:  # a bug must reach the user as one line, not end the app
-            self.app.call_from_thread(
-                self.notify,
-                f"could not delete {repo_id}: unexpected {type(exc).__name__}: {exc}",
-                severity="error",
             )
         else:
             self.app.call_from_thread(

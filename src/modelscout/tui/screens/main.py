@@ -8,6 +8,7 @@ catalogue size.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -20,26 +21,36 @@ from textual.widgets import Footer
 from modelscout.catalog.load import Catalog
 from modelscout.catalog.location import resolve_catalog
 from modelscout.catalog.model import Model
+from modelscout.catalog.twins import twins
 from modelscout.display.columns import CATALOGUE_COLUMNS, Column, disk_columns, fit_columns
-from modelscout.errors import ModelscoutError
 from modelscout.query import FitLookup, Query, SortKey, forget_other_catalogues, warm
 from modelscout.tui import query_cycles as qc
+from modelscout.tui.catalog_refresh import REFRESH_GROUP, refresh_catalogue
+from modelscout.tui.commands import QueryCommands
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS
 from modelscout.tui.fit_source import FitSource
+from modelscout.tui.host import ScoutHost, host
+from modelscout.tui.messages import CatalogReady, HardwareJudged, RefreshActivity
 from modelscout.tui.query_runner import Answer, QueryRunner, Request
 from modelscout.tui.rows import describe_catalog, without_fit
 from modelscout.tui.screens.detail import DetailScreen
+from modelscout.tui.screens.prompt import NO_LIMIT, context_prompt, max_active_prompt
 from modelscout.tui.widgets.activity_line import ActivityLine
 from modelscout.tui.widgets.filter_bar import FilterBar
 from modelscout.tui.widgets.header_line import HeaderLine
 from modelscout.tui.widgets.model_table import ModelTable
+from modelscout.tui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from modelscout.tui.app import ModelscoutApp
     from modelscout.tui.downloads import Choice, Offer
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReportsWorkerErrors, Screen[None]):
+    COMMANDS = Screen.COMMANDS | {QueryCommands}
+    WORKER_TITLES: ClassVar[dict[str, str]] = {
+        REFRESH_GROUP: "Catalogue refresh failed",
+        "index": "Preparing the table failed",
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "slash", "search", "Search", tooltip="Edit the query; the table follows as you type"
@@ -119,8 +130,8 @@ class MainScreen(Screen[None]):
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
 
     @property
-    def modelscout_app(self) -> ModelscoutApp:
-        return self.app  # type: ignore[return-value]
+    def modelscout_app(self) -> ScoutHost:
+        return host(self.app)
 
     @property
     def table(self) -> ModelTable:
@@ -156,24 +167,13 @@ class MainScreen(Screen[None]):
 
     # -- background work ---------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="catalog")
+    @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def _load_catalog(self, path: str | None) -> None:
-        try:
-            with self.modelscout_app.collector.paused():
-                catalog = resolve_catalog(path)
-            source = describe_catalog(catalog)
-        except ModelscoutError as exc:
-            self.app.call_from_thread(self._catalog_failed, str(exc))
-            return
-        except Exception as exc:  # a loader bug: say so on screen rather than end the app
-            self.log.error("catalogue loading failed", exc)
-            self.app.call_from_thread(
-                self._catalog_failed, f"unexpected {type(exc).__name__} while loading: {exc}"
-            )
-            return
-        self.app.call_from_thread(self._catalog_loaded, catalog, source)
+        with self.modelscout_app.collector.paused():
+            catalog = resolve_catalog(path)
+        self.post_message(CatalogReady(catalog, describe_catalog(catalog)))
 
-    @work(thread=True, group="index")
+    @work(thread=True, group="index", exit_on_error=False)
     def _warm_index(self) -> None:
         """Build what typing and the `s` and `f` keys need (the search text, the orders of the
         sort cycle, the `fits` column) while the first screen is read: at 100,000 models their
@@ -191,28 +191,33 @@ class MainScreen(Screen[None]):
         with self.modelscout_app.collector.paused():
             warm(models, keys, fit)
 
-    @work(thread=True, exclusive=True, group="hardware")
+    @work(thread=True, exclusive=True, group="hardware", exit_on_error=False)
     def _detect_hardware(self) -> None:
         detect = self.modelscout_app.detect_fit
         if detect is None:
             return
-        try:
-            source = detect()
-            if source is None:
-                return
-            context = self.modelscout_app.settings.context_tokens
-            fit = source.fit_for(context)
-            summary = source.summary(context)
-        except (
-            Exception
-        ) as exc:  # detection is optional: whatever fails, the catalogue stays usable
-            self.app.call_from_thread(self._hardware_failed, str(exc) or type(exc).__name__)
+        source = detect()
+        if source is None:
             return
-        self.app.call_from_thread(self._hardware_ready, source, fit, summary)
+        self._judge(source, self.modelscout_app.settings.context_tokens)
+
+    def _judge(self, source: FitSource, context_tokens: int) -> None:
+        fit = source.fit_for(context_tokens)
+        self.post_message(HardwareJudged(source, fit, source.summary(context_tokens)))
 
     # -- results arriving on the UI thread ---------------------------------------------------
 
-    def _catalog_loaded(self, catalog: Catalog, source: str) -> None:
+    def worker_failed(self, group: str, message: str) -> None:
+        if group == "catalog":
+            self._catalog_failed(message)
+        elif group == "hardware":
+            # Detection is optional: whatever fails, the catalogue stays usable.
+            self._hardware_failed(message)
+        else:
+            super().worker_failed(group, message)
+
+    def on_catalog_ready(self, message: CatalogReady) -> None:
+        catalog, source = message.catalog, message.source
         self.catalog = catalog
         forget_other_catalogues(catalog.models)  # a refresh's old catalogue can go now
         self.header_line.set_source(source)
@@ -236,7 +241,8 @@ class MainScreen(Screen[None]):
         self.table.set_rows(())
         self.notify(message, title="Catalogue error", severity="error", timeout=10)
 
-    def _hardware_ready(self, source: FitSource, fit: FitLookup, summary: str) -> None:
+    def on_hardware_judged(self, message: HardwareJudged) -> None:
+        source, fit, summary = message.source, message.fit, message.summary
         self.fit_source = source
         self.fit = fit
         if self._fit_notice:
@@ -337,8 +343,6 @@ class MainScreen(Screen[None]):
         model = model or self.table.highlighted_model
         if model is None or self.catalog is None:
             return
-        from modelscout.commands.show import twins  # the CLI package: loaded on first use only
-
         self.app.push_screen(DetailScreen(model, twins(model, self.catalog.models), self.fit))
 
     # -- actions -----------------------------------------------------------------------------
@@ -407,27 +411,40 @@ class MainScreen(Screen[None]):
         self.app.push_screen(LocalScreen(names))
 
     def action_refresh_catalog(self) -> None:
-        from modelscout.tui.catalog_refresh import start_refresh
+        if any(w.group == REFRESH_GROUP and not w.is_finished for w in self.workers):
+            self.notify("The catalogue is already being refreshed", severity="warning")
+            return
+        app = self.modelscout_app
+        self.run_worker(
+            partial(refresh_catalogue, self.post_message, app.catalog_path, app.collector),
+            thread=True,
+            group=REFRESH_GROUP,
+            name="refresh",
+            exit_on_error=False,
+        )
 
-        start_refresh(self)
+    def on_refresh_activity(self, message: RefreshActivity) -> None:
+        self.query_one(ActivityLine).set_refresh(message.text)
 
     def action_max_active(self) -> None:
-        from modelscout.tui.prompts import ask_max_active
+        def apply(limit: float | None) -> None:
+            if limit is not None:
+                value = None if limit == NO_LIMIT else limit
+                self.update_query(lambda q: qc.set_max_active(q, value))
 
-        ask_max_active(self)
+        current = self.current_query.comparison("active", "<=")
+        self.app.push_screen(max_active_prompt(current), apply)
 
     def action_context_length(self) -> None:
-        from modelscout.tui.prompts import ask_context_length
+        def apply(tokens: int | None) -> None:
+            source = self.fit_source
+            if tokens is not None and source is not None:
+                self.modelscout_app.remember(context_tokens=tokens)
+                self.refit(source, tokens)
 
-        ask_context_length(self)
+        self.app.push_screen(context_prompt(self.modelscout_app.settings.context_tokens), apply)
 
-    @work(thread=True, exclusive=True, group="hardware")
+    @work(thread=True, exclusive=True, group="hardware", exit_on_error=False)
     def refit(self, source: FitSource, context_tokens: int) -> None:
         """Judge every model again for another context length (a fit estimate per model)."""
-        try:
-            fit = source.fit_for(context_tokens)
-            summary = source.summary(context_tokens)
-        except ModelscoutError as exc:
-            self.app.call_from_thread(self._hardware_failed, str(exc))
-            return
-        self.app.call_from_thread(self._hardware_ready, source, fit, summary)
+        self._judge(source, context_tokens)

@@ -1,8 +1,14 @@
-"""A one-line question in a small dialog: the value typed, or None when cancelled."""
+"""One-line questions in a small dialog, each reading its own answer.
+
+A prompt dismisses with a typed value, or None when cancelled; text it cannot read keeps it open
+with the reason under the field, so a typo costs one edit rather than starting over.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import math
+from collections.abc import Callable
+from typing import ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -10,15 +16,22 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from modelscout import units
 
-class PromptScreen(ModalScreen[str | None]):
+T = TypeVar("T")
+
+NO_LIMIT = math.inf  # what the max-active prompt answers for an empty field
+
+
+class PromptScreen(ModalScreen[T | None], Generic[T]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, value: str = "", hint: str = "") -> None:
+    def __init__(self, question: str, value: str, hint: str, parse: Callable[[str], T]) -> None:
         super().__init__()
         self._question = question
         self._value = value
         self._hint = hint
+        self._parse = parse
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box"):
@@ -28,7 +41,41 @@ class PromptScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value.strip())
+        try:
+            answer = self._parse(event.value.strip())
+        except ValueError as exc:
+            self.query_one("#prompt-hint", Label).update(f"{exc}. {self._hint}")
+            self.query_one("#prompt-hint", Label).add_class("error")
+            return
+        self.dismiss(answer)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _max_active(text: str) -> float:
+    return NO_LIMIT if text == "" else units.parse_params_b(text)
+
+
+def _context(text: str) -> int:
+    return 0 if text.lower() == "max" else units.parse_tokens(text)
+
+
+def max_active_prompt(current_b: float | None) -> PromptScreen[float]:
+    """Billions of active parameters, or `NO_LIMIT` for an empty answer."""
+    return PromptScreen(
+        "Maximum active parameters (billions)",
+        "" if current_b is None else units.format_params_b(current_b),
+        "e.g. 4, 12b or 500m; empty removes the limit; esc cancels",
+        _max_active,
+    )
+
+
+def context_prompt(current_tokens: int) -> PromptScreen[int]:
+    """Tokens for the fit estimate, 0 meaning each model's own maximum."""
+    return PromptScreen(
+        "Context length for the fit estimate (tokens)",
+        "max" if current_tokens == 0 else units.format_tokens(current_tokens),
+        "e.g. 8192, 32k, 128k, or max for each model's own maximum; esc cancels",
+        _context,
+    )

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from modelscout.hub.download.queue import JobStatus
 from modelscout.tui.downloads import job_summary
+from modelscout.tui.host import host
 
 if TYPE_CHECKING:
     from modelscout.tui.downloads import Downloads
@@ -28,7 +29,7 @@ class ActivityLine(Static):
         self._show()
 
     def _jobs_changed(self, status: JobStatus) -> None:
-        downloads: Downloads = self.app.downloads  # type: ignore[attr-defined]
+        downloads: Downloads = host(self.app).downloads
         self._downloads = job_summary(downloads.statuses())
         self._show()
 

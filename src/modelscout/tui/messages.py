@@ -1,0 +1,76 @@
+"""The messages background workers send to the screens: results and progress, never method calls.
+
+Workers run in threads; posting a message is thread-safe and never blocks, so a worker cannot hold
+up the UI (or an app that is quitting) the way `call_from_thread` can.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.notifications import SeverityLevel
+
+if TYPE_CHECKING:
+    from modelscout.catalog.load import Catalog
+    from modelscout.query import FitLookup
+    from modelscout.tui.fit_source import FitSource
+
+
+class CatalogReady(Message):
+    """A catalogue to show: loaded at start, or saved by a refresh."""
+
+    def __init__(self, catalog: Catalog, source: str) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.source = source
+
+
+class HardwareJudged(Message):
+    """The fit for the detected (or planned) machine at one context length."""
+
+    def __init__(self, source: FitSource, fit: FitLookup, summary: str) -> None:
+        super().__init__()
+        self.source = source
+        self.fit = fit
+        self.summary = summary
+
+
+class RefreshActivity(Message):
+    """What the catalogue refresh is doing now ('' when it has stopped)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RefreshActivity)  # only the latest progress line matters
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    title: str = ""
+    severity: SeverityLevel = "information"
+    timeout: float | None = None
+
+
+class WorkerNotice(Message):
+    """A notification a worker wants shown."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__()
+        self.notice = notice
+
+
+def error_text(error: BaseException | None) -> str:
+    """One line for a failed worker: our own errors say what to do; anything else is a bug, and
+    says so rather than ending the app."""
+    from modelscout.errors import ModelscoutError
+
+    if error is None:
+        return "failed"
+    if isinstance(error, ModelscoutError):
+        return str(error)
+    return f"unexpected {type(error).__name__}: {error}"

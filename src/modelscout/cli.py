@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def error(message: str) -> None:
-    print(f"modelscout: error: {message}", file=sys.stderr)
+    from modelscout.display.text import shown  # a message may quote a file or a Hub answer
+
+    print(f"modelscout: error: {shown(message)}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

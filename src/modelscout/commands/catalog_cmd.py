@@ -82,12 +82,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _usage(message: str) -> int:
-    print(f"modelscout: error: {message}", file=sys.stderr)
+    _line(f"modelscout: error: {message}")
     return 2
 
 
 def _warn(message: str) -> None:
-    print(f"modelscout: warning: {message}", file=sys.stderr)
+    _line(f"modelscout: warning: {message}")
+
+
+def _line(text: str) -> None:
+    """One line on stderr; it may quote the Hub's answers, so control characters are neutralised."""
+    from modelscout.display.text import shown
+
+    print(shown(text), file=sys.stderr)
 
 
 def _explicit(args: argparse.Namespace) -> str | None:
@@ -171,22 +178,22 @@ def _print_summary(result: Any, written: Path | None) -> None:
     where = f"; wrote {written}" if written else "; the cache was left as it was"
     print(result.summary() + where)
     for outcome in result.with_status("missing"):  # each one gone is worth naming
-        print(f"  {outcome.repo_id}: {outcome.message}", file=sys.stderr)
+        _line(f"  {outcome.repo_id}: {outcome.message}")
     by_message: dict[str, list[str]] = {}
     for outcome in result.with_status("failed"):
         by_message.setdefault(outcome.message or "failed", []).append(outcome.repo_id)
     for message, repos in by_message.items():
         # One cause behind many failures (the Hub unreachable) is said once, not once per repo.
         if len(repos) > 3:
-            shown = ", ".join(repos[:3])
-            print(f"  {len(repos)} repos ({shown}, ...): {message}", file=sys.stderr)
+            first = ", ".join(repos[:3])
+            _line(f"  {len(repos)} repos ({first}, ...): {message}")
         else:
             for repo in repos:
-                print(f"  {repo}: {message}", file=sys.stderr)
+                _line(f"  {repo}: {message}")
     if result.discover_error:
-        print(f"  discovery: {result.discover_error}", file=sys.stderr)
+        _line(f"  discovery: {result.discover_error}")
     for note in result.notes:
-        print(f"  {note}", file=sys.stderr)
+        _line(f"  {note}")
 
 
 def _summary_json(result: Any, written: Path | None) -> dict[str, Any]:

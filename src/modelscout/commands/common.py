@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 def load(args: argparse.Namespace) -> Catalog:
     catalog = resolve_catalog(getattr(args, "catalog", None))
+    from modelscout.display.text import shown
+
     for notice in catalog.warnings:
-        print(f"modelscout: warning: {notice}", file=sys.stderr)
+        print(f"modelscout: warning: {shown(notice)}", file=sys.stderr)
     return catalog
 
 

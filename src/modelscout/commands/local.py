@@ -71,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
         print("no models downloaded yet (pull one with `modelscout pull MODEL`)")
         return 0
     from rich.table import Table
+    from rich.text import Text
+
+    from modelscout.display.text import shown
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("repo", overflow="fold")
@@ -81,6 +84,12 @@ def run(args: argparse.Namespace) -> int:
     for r in repos:
         refs = ", ".join(sorted({ref for v in r.revisions for ref in v.refs})) or fmt.DASH
         partial = fmt.size_bytes(r.partial_bytes) if r.partial_bytes else fmt.DASH
-        table.add_row(r.repo_id, fmt.size_bytes(r.size_on_disk_bytes), str(r.files), partial, refs)
+        table.add_row(
+            Text(shown(r.repo_id)),
+            fmt.size_bytes(r.size_on_disk_bytes),
+            str(r.files),
+            partial,
+            refs,
+        )
     stdout_console().print(table)
     return 0

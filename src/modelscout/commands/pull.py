@@ -79,10 +79,13 @@ def run(args: argparse.Namespace) -> int:
         print_json({"ok": True, **result})
     else:
         from modelscout.display import format as fmt
+        from modelscout.display.text import shown
 
         print(
-            f"pulled {result['repo_id']} ({result['variant']}, {len(result['files'])} files, "
-            f"{fmt.size_bytes(result['size_bytes'])}) to {result['path']}"
+            shown(
+                f"pulled {result['repo_id']} ({result['variant']}, {len(result['files'])} files, "
+                f"{fmt.size_bytes(result['size_bytes'])}) to {result['path']}"
+            )
         )
     return EXIT_OK
 
@@ -179,6 +182,8 @@ def _show_variants(listing: Any, args: argparse.Namespace) -> int:
     from rich.table import Table
     from rich.text import Text
 
+    from modelscout.display.text import shown
+
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name, justify in (("variant", "left"), ("size", "right"), ("files", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -187,14 +192,16 @@ def _show_variants(listing: Any, args: argparse.Namespace) -> int:
     for v in variants:
         fits = {True: "yes", False: "no", None: fmt.DASH}[v.fits(free)]
         mark = "default" if v is default else ""
-        table.add_row(Text(v.name), fmt.size_bytes(v.size_bytes), str(len(v.files)), fits, mark)
+        table.add_row(
+            Text(shown(v.name)), fmt.size_bytes(v.size_bytes), str(len(v.files)), fits, mark
+        )
     console = stdout_console()
     gated = (
         "  [yellow]gated: accept the licence on the model page first[/yellow]"
         if listing.gated
         else ""
     )
-    console.print(f"[bold]{escape(listing.repo_id)}[/bold]{gated}")
+    console.print(f"[bold]{escape(shown(listing.repo_id))}[/bold]{gated}")
     console.print(table)
     console.print(f"[dim]{fmt.size_bytes(free)} free at {escape(str(_target(args)))}[/dim]")
     return EXIT_OK
@@ -244,7 +251,9 @@ def _fail(args: argparse.Namespace, repo_id: str | None, message: str) -> None:
     if args.json:
         print_json({"ok": False, "repo_id": repo_id, "error": message})
     else:
-        print(f"modelscout: {message}", file=sys.stderr)
+        from modelscout.display.text import shown
+
+        print(f"modelscout: {shown(message)}", file=sys.stderr)
 
 
 class _ProgressBar:

@@ -58,6 +58,9 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
 
     from modelscout.display import format as fmt
     from modelscout.display.describe import field_rows
+    from modelscout.display.text import shown_model
+
+    model, siblings = shown_model(model), [shown_model(m) for m in siblings]
 
     # Catalogue text is printed as Text or escaped: a name like "Model [beta]" is not markup.
     console = stdout_console()

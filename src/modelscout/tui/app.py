@@ -95,8 +95,12 @@ class ModelscoutApp(ReportsWorkerErrors, App[None]):
     ) -> None:
         """Every notification as plain text, whatever the caller (a screen's `notify` asks for
         markup): they carry model names, paths and the Hub's messages, and "Model [/x]" would
-        otherwise end the app with a markup error."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        otherwise end the app with a markup error; their control characters are neutralised."""
+        from modelscout.display.text import shown
+
+        super().notify(
+            shown(message), title=shown(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def on_unmount(self) -> None:
         self.collector.stop()

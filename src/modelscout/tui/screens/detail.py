@@ -19,6 +19,7 @@ from textual.widgets import Footer, Label, Static
 from modelscout.catalog.model import Model
 from modelscout.display import format as fmt
 from modelscout.display.describe import field_rows, sources_for
+from modelscout.display.text import shown_model
 from modelscout.query import FitLookup
 from modelscout.tui.snippets import Snippet, run_snippets
 
@@ -130,10 +131,12 @@ class DetailScreen(Screen[None]):
         self.model = model
         self.twins = tuple(twins)
         self.fit = fit
-        self.snippets = run_snippets(model)
+        # Shown and copied as the catalogue has them, control characters neutralised: a repo id
+        # carrying an escape sequence must neither reach the terminal nor a pasted command.
+        self.snippets = run_snippets(shown_model(model))
 
     def compose(self) -> ComposeResult:
-        model = self.model
+        model = shown_model(self.model)
         yield Label(
             Text.assemble((model.name, "bold"), (f"  {model.creator} · {model.id}", "dim")),
             id="detail-title",
@@ -147,7 +150,8 @@ class DetailScreen(Screen[None]):
                 yield Label("On this machine", classes="detail-heading")
                 yield Static(fit_renderable(model, self.fit), id="detail-fit")
             yield Label("Twins (same weights)", classes="detail-heading")
-            yield Static(twins_table(self.twins), id="detail-twins")
+            twins = [shown_model(m) for m in self.twins]
+            yield Static(twins_table(twins), id="detail-twins")
             yield Label("Run it", classes="detail-heading")
             if self.snippets:
                 for number, snippet in enumerate(self.snippets, 1):

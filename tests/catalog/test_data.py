@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from modelscout.catalog import Model
+from modelscout.catalog.audit import catalogue_problems
 from modelscout.catalog.location import bundled_catalog_path, resolve_catalog
+from modelscout.catalog.model import LayerGroup
 from modelscout.catalog.seedtable import TableRow, read_table, slug
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
@@ -22,15 +23,26 @@ def test_the_two_tables_hold_81_rows() -> None:
     assert (len(TINY), len(SMALL)) == (22, 59)
 
 
-def card_says(model: Model, key: str) -> object:
-    for source in model.sources:
-        if source.kind == "model_card" and key in source.says:
-            return source.says[key]
-    return None
-
-
 def close(a: float, b: float, rel: float) -> bool:
     return abs(a - b) <= rel * max(abs(a), abs(b))
+
+
+# Where a model's own config departs from what its table row prints, not by rounding: Nemotron 3
+# Nano's 1M is an extended mode (config 262,144), Ling-mini-2.0's native limit is 32,768, and
+# DeepSeek-R1-0528-Qwen3-8B's config allows 131,072.
+CONTEXT_CORRECTIONS = {
+    "nvidia-nemotron-3-nano-30b-a3b-reasoning": 262144,
+    "nvidia-nemotron-3-nano-30b-a3b-non-reasoning": 262144,
+    "ling-mini-2.0": 32768,
+    "deepseek-r1-0528-qwen3-8b": 131072,
+}
+# Rows whose limit no config or card read here states: a dash rather than the table's "128k".
+CONTEXT_UNKNOWN = {
+    "apriel-v1.6-15b-thinker",
+    "reka-flash-3",
+    "tri-21b-think-preview",
+    "midm-k-2.5-pro",
+}
 
 
 @pytest.mark.parametrize("row", TINY + SMALL, ids=lambda r: r.label)
@@ -38,34 +50,112 @@ def test_every_table_row_is_in_the_catalogue_with_its_numbers(row: TableRow) -> 
     model = CATALOG[slug(row.name)]
     table_sources = [s for s in model.sources if s.kind == "table"]
     assert [(s.ref, s.detail) for s in table_sources] == [(row.seed, row.label)]
+    # The table's own figures stay in its source, whatever the entry shows.
+    says = table_sources[0].says
+    assert says["total_params_b"] == row.total_params_b
+    assert says["context_tokens"] == row.context_tokens
     assert model.intelligence_index == row.intelligence_index
     assert model.weights_available == row.weights_available or model.notes
-    # Where the official model card states another number, the card wins and notes explain.
-    for key, table_value in (
-        ("total_params_b", row.total_params_b),
-        ("active_params_b", row.active_params_b),
-    ):
-        if table_value is None:
-            continue
-        if key == "active_params_b" and not model.moe and table_value < model.total_params_b:
-            # A smaller "active" figure on a dense model (Gemma 3n's per-layer embeddings) is
-            # recorded in its table source and explained, not taken as experts.
-            assert model.active_params_b == model.total_params_b and model.notes
-            continue
-        card = card_says(model, key)
-        if card is not None and not close(float(card), table_value, 0.05):
-            assert getattr(model, key) == card and model.notes
-        else:
-            assert close(getattr(model, key), table_value, 0.05), key
-    # The tables print context in three significant digits ("262k" for 262,144).
-    # Some rows print binary thousands ("256k" for 262,144); the model card's exact figure wins.
-    assert model.context_tokens is not None
-    card_context = card_says(model, "context_tokens")
-    if card_context is not None and not close(float(card_context), row.context_tokens, 0.01):
-        assert model.context_tokens == card_context
+    # The exact count replaces the table's rounded one; it never moves far from it (Qwen3-Omni
+    # Thinking, the thinker without the talker, is 10 % below the table's figure for both).
+    if model.id == "ministral-3-3b":  # the table counts the language model only
+        assert model.total_params_b == 3.8  # the card: 3.4B language model + 0.4B vision encoder
     else:
-        assert close(model.context_tokens, row.context_tokens, 0.01)
+        assert close(model.total_params_b, row.total_params_b, 0.11), model.total_params_b
+    if model.id in CONTEXT_CORRECTIONS:
+        assert model.context_tokens == CONTEXT_CORRECTIONS[model.id]
+    elif model.id in CONTEXT_UNKNOWN:
+        assert model.context_tokens is None
+    else:
+        # "262k" is 262,144 and "256k" 262,144 too: the integer limit, within 3 % of the print.
+        assert model.context_tokens is not None
+        assert close(model.context_tokens, row.context_tokens, 0.03), model.context_tokens
     assert model.tier == ("tiny" if row.seed.startswith("000") else "small")
+
+
+def test_the_bundled_catalogue_keeps_every_curation_rule() -> None:
+    # Twins agree, contexts are integer limits, layouts are given or marked unknown, and every
+    # number shown is one a source states.
+    assert catalogue_problems(CATALOG.values()) == []
+
+
+@pytest.mark.parametrize(
+    ("model_id", "total_b"),
+    [
+        # Hub safetensors totals, where names and headlines said 27, 35, 30, 4, 9 and 0.6.
+        ("qwen3.5-27b-reasoning", 27.781427952),
+        ("qwen3.5-35b-a3b-reasoning", 35.951822704),
+        ("glm-4.7-flash-reasoning", 31.221488576),
+        ("qwen3.5-4b", 4.659865088),
+        ("qwen3.5-9b", 9.653104368),
+        ("qwen3-0.6b", 0.751632384),
+        # gpt-oss's card: the Hub's 21.5B counts packed MXFP4 storage.
+        ("gpt-oss-20b-high", 20.91),
+    ],
+)
+def test_exact_parameter_counts_replace_nominal_ones(model_id: str, total_b: float) -> None:
+    assert CATALOG[model_id].total_params_b == total_b
+
+
+def test_twin_rows_share_one_checkpoint_and_distinct_checkpoints_do_not() -> None:
+    reasoning = CATALOG["nvidia-nemotron-3-nano-30b-a3b-reasoning"]
+    plain = CATALOG["nvidia-nemotron-3-nano-30b-a3b-non-reasoning"]
+    assert (reasoning.total_params_b, reasoning.active_params_b) == (31.577937344, 3.6)
+    assert (plain.total_params_b, plain.active_params_b) == (31.577937344, 3.6)
+    assert (
+        CATALOG["qwen3-vl-8b-reasoning"].architecture
+        == CATALOG["qwen3-vl-8b-instruct"].architecture
+    )
+    assert CATALOG["qwen3-30b-a3b-2507-reasoning"].context_tokens == 262144
+    # Qwen3-Omni: the Thinking checkpoint has no talker, so it is smaller than Instruct.
+    thinking = CATALOG["qwen3-omni-30b-a3b-reasoning"].total_params_b
+    assert thinking < CATALOG["qwen3-omni-30b-a3b-instruct"].total_params_b
+
+
+def test_contexts_the_issue_found_wrong_are_the_configs_limits() -> None:
+    assert CATALOG["phi-4"].context_tokens == 16384
+    assert (
+        CATALOG["gemma-3-12b-instruct"].context_tokens
+        == CATALOG["gemma-3-4b-instruct"].context_tokens
+        == 131072
+    )
+
+
+def groups(model_id: str) -> dict[str, LayerGroup]:
+    arch = CATALOG[model_id].architecture
+    assert arch is not None and arch.layout_known, model_id
+    return {g.kind: g for g in arch.groups}
+
+
+def test_layouts_follow_the_configs_of_each_family() -> None:
+    gemma = groups("gemma-3-27b-instruct")  # 5 local layers per global, window 1,024
+    assert (gemma["sliding"].count, gemma["full"].count, gemma["sliding"].window_tokens) == (
+        52,
+        10,
+        1024,
+    )
+    oss = groups("gpt-oss-20b-high")  # alternating, window 128
+    assert (oss["sliding"].count, oss["full"].count, oss["sliding"].window_tokens) == (12, 12, 128)
+    qwen = groups("qwen3.5-27b-reasoning")  # Gated DeltaNet, one full-attention layer in four
+    assert (qwen["linear"].count, qwen["full"].count) == (48, 16)
+    olmo = groups("olmo-3-7b-think")  # three sliding per full
+    assert (olmo["sliding"].count, olmo["full"].count) == (24, 8)
+    nano = groups("nvidia-nemotron-3-nano-30b-a3b-reasoning")  # Mamba-2 with 6 attention layers
+    assert (nano["full"].count, nano["recurrent"].count, nano["ffn"].count) == (6, 23, 23)
+    assert groups("lfm2-2.6b")["conv"].count == 22
+    mla = groups("deepseek-r1")["latent"]
+    assert (mla.count, mla.kv_lora_rank, mla.rope_head_dim) == (61, 512, 64)
+
+
+def test_every_model_with_weights_has_a_layout_or_says_why_not() -> None:
+    for model in CATALOG.values():
+        if model.weights_available:
+            arch = model.architecture
+            assert arch is not None and (arch.layout_known or arch.unknown_reason), model.id
+
+
+def test_a_model_the_articles_name_but_that_does_not_exist_is_no_row() -> None:
+    assert not any("gemma-2-7b" in m.id for m in CATALOG.values())
 
 
 def test_dense_models_have_active_equal_to_total() -> None:
@@ -88,8 +178,12 @@ def test_every_source_reference_exists() -> None:
         for source in model.sources:
             if source.kind in ("table", "article"):
                 assert source.ref in seeds, (model.id, source.ref)
-            elif source.kind == "model_card":
+            elif source.kind == "config":
                 assert source.ref.startswith("https://huggingface.co/"), (model.id, source.ref)
+                assert source.ref.endswith("/config.json"), (model.id, source.ref)
+            else:
+                assert source.kind in ("model_card", "hub"), (model.id, source.kind)
+                assert source.ref.startswith("https://"), (model.id, source.ref)
 
 
 def test_article_models_are_present() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -134,8 +135,8 @@ def test_layouts_follow_the_configs_of_each_family() -> None:
         10,
         1024,
     )
-    oss = groups("gpt-oss-20b-high")  # alternating, window 128
-    assert (oss["sliding"].count, oss["full"].count, oss["sliding"].window_tokens) == (12, 12, 128)
+    oss = groups("gpt-oss-120b")  # alternating, window 128
+    assert (oss["sliding"].count, oss["full"].count, oss["sliding"].window_tokens) == (18, 18, 128)
     qwen = groups("qwen3.5-27b-reasoning")  # Gated DeltaNet, one full-attention layer in four
     assert (qwen["linear"].count, qwen["full"].count) == (48, 16)
     olmo = groups("olmo-3-7b-think")  # three sliding per full
@@ -143,7 +144,7 @@ def test_layouts_follow_the_configs_of_each_family() -> None:
     nano = groups("nvidia-nemotron-3-nano-30b-a3b-reasoning")  # Mamba-2 with 6 attention layers
     assert (nano["full"].count, nano["recurrent"].count, nano["ffn"].count) == (6, 23, 23)
     assert groups("lfm2-2.6b")["conv"].count == 22
-    mla = groups("deepseek-r1")["latent"]
+    mla = groups("deepseek-v3.2")["latent"]
     assert (mla.count, mla.kv_lora_rank, mla.rope_head_dim) == (61, 512, 64)
 
 
@@ -152,6 +153,19 @@ def test_every_model_with_weights_has_a_layout_or_says_why_not() -> None:
         if model.weights_available:
             arch = model.architecture
             assert arch is not None and (arch.layout_known or arch.unknown_reason), model.id
+
+
+def test_models_beyond_the_seeds_fill_every_tier() -> None:
+    added = [
+        m for m in CATALOG.values() if all(s.kind not in ("table", "article") for s in m.sources)
+    ]
+    tiers = Counter(m.tier for m in added)
+    assert len(added) >= 40
+    assert min(tiers[t] for t in ("tiny", "small", "medium", "large")) >= 8, tiers
+    for model in added:
+        assert model.repo_id and model.weights_available, model.id
+        assert model.intelligence_index is None, model.id  # no score without a source
+        assert any(s.kind == "hub" for s in model.sources) or model.id.startswith("phi-4"), model.id
 
 
 def test_a_model_the_articles_name_but_that_does_not_exist_is_no_row() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from modelscout.catalog.model import Model
 from modelscout.errors import QueryError
+from modelscout.query.filters import FILTERS
 from modelscout.query.language import (
     NUMERIC_FIELDS,
     SORT_KEYS,
@@ -36,24 +37,10 @@ def search_text(model: Model) -> str:
 def predicates(query: Query, fit: FitLookup | None = None) -> list[Callable[[Model], bool]]:
     """One test per active constraint; a model is kept when all pass."""
     tests: list[Callable[[Model], bool]] = []
-    if query.tiers:
-        tests.append(lambda m: m.tier in query.tiers)
-    if query.openness:
-        tests.append(lambda m: m.openness in query.openness)
-    if query.licenses:
-        tests.append(lambda m: m.license is not None and m.license.lower() in query.licenses)
-    if query.creators:
-        tests.append(lambda m: any(c in m.creator.lower() for c in query.creators))
-    if query.modalities:
-        tests.append(lambda m: query.modalities.issubset(m.modalities))
-    if query.moe is not None:
-        tests.append(lambda m: m.moe is query.moe)
-    if query.reasoning is not None:
-        tests.append(lambda m: m.reasoning is query.reasoning)
-    if query.weights is not None:
-        tests.append(lambda m: m.weights_available is query.weights)
-    if query.gated is not None:
-        tests.append(lambda m: m.gated is query.gated)
+    for spec in FILTERS:
+        value = getattr(query, spec.field)
+        if value != spec.empty:
+            tests.append(spec.keeps(value))
     for comparison in query.comparisons:
         attribute = NUMERIC_FIELDS[comparison.field]
         compare = _OPS[comparison.op]

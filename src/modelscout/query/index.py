@@ -30,6 +30,7 @@ from typing import Any, overload
 from modelscout.catalog.model import Model
 from modelscout.query.build_once import BuildOnce
 from modelscout.query.engine import predicates, search_text, sort_value
+from modelscout.query.filters import FILTERS
 from modelscout.query.language import NUMERIC_FIELDS, SORT_KEYS, FitLookup, Query, SortKey
 from modelscout.query.sort_orders import SortOrders
 
@@ -193,12 +194,9 @@ class QueryIndex:
         models = self.models
         if name == "text":
             return [_compact_search_text(m) for m in models]
-        if name == "license":
-            return [m.license.lower() if m.license is not None else None for m in models]
-        if name == "creator":
-            return [m.creator.lower() for m in models]
-        if name == "modalities":
-            return [m.modalities for m in models]
+        if name.startswith(_FILTER_COLUMN):
+            value_of = _FILTERS_BY_FIELD[name.removeprefix(_FILTER_COLUMN)].column
+            return [value_of(m) for m in models]
         return [getattr(m, name) for m in models]
 
     # -- filtering -----------------------------------------------------------------------------
@@ -245,28 +243,10 @@ class QueryIndex:
         return best
 
     def _apply(self, query: Query, rows: Sequence[int], fit: FitLookup | None) -> list[int]:
-        if query.tiers:
-            rows = _member(self._column("tier"), rows, query.tiers)
-        if query.openness:
-            rows = _member(self._column("openness"), rows, query.openness)
-        if query.licenses:
-            rows = _member(self._column("license"), rows, query.licenses)
-        if query.moe is not None:
-            rows = _member(self._column("moe"), rows, {query.moe})
-        if query.reasoning is not None:
-            rows = _member(self._column("reasoning"), rows, {query.reasoning})
-        if query.weights is not None:
-            rows = _member(self._column("weights_available"), rows, {query.weights})
-        if query.gated is not None:
-            rows = _member(self._column("gated"), rows, {query.gated})
-        if query.creators:
-            creators = tuple(query.creators)
-            column = self._column("creator")
-            rows = [i for i in rows if any(c in column[i] for c in creators)]
-        if query.modalities:
-            wanted = query.modalities
-            column = self._column("modalities")
-            rows = [i for i in rows if wanted.issubset(column[i])]
+        for spec in _SCAN_ORDER:
+            value = getattr(query, spec.field)
+            if value != spec.empty:
+                rows = spec.scan(self._column(_FILTER_COLUMN + spec.field), rows, value)
         for comparison in query.comparisons:
             column = self._column(NUMERIC_FIELDS[comparison.field])
             rows = _COMPARE[comparison.op](column, rows, comparison.value)
@@ -319,27 +299,22 @@ class _HardwareColumns:
         self.orders = SortOrders(models, ints, lambda key: sort_value(key, fit))
 
 
+# Filters whose scan stays in C first: they shrink the rows the Python loops then visit.
+_SCAN_ORDER = sorted(FILTERS, key=lambda spec: spec.match in ("contains", "all"))
+_FILTERS_BY_FIELD = {spec.field: spec for spec in FILTERS}
+_FILTER_COLUMN = "filter:"  # a filter's column, apart from the attribute columns comparisons read
+
+
 def _weaker(previous: Query, query: Query) -> bool:
     """Whether every row `query` keeps is kept by `previous` (each of its filters is also in `query`).
 
     Conservative: False only costs a scan of the whole catalogue.
     """
     return (
-        (not previous.tiers or (bool(query.tiers) and query.tiers <= previous.tiers))
-        and (
-            not previous.openness or (bool(query.openness) and query.openness <= previous.openness)
+        all(
+            spec.holds(getattr(previous, spec.field), getattr(query, spec.field))
+            for spec in FILTERS
         )
-        and (
-            not previous.licenses or (bool(query.licenses) and query.licenses <= previous.licenses)
-        )
-        and (
-            not previous.creators or (bool(query.creators) and query.creators <= previous.creators)
-        )
-        and (not previous.modalities or previous.modalities <= query.modalities)
-        and (previous.moe is None or previous.moe == query.moe)
-        and (previous.reasoning is None or previous.reasoning == query.reasoning)
-        and (previous.weights is None or previous.weights == query.weights)
-        and (previous.gated is None or previous.gated == query.gated)
         and set(previous.comparisons) <= set(query.comparisons)
         and not previous.fits
         and all(any(old in new for new in query.words) for old in previous.words)
@@ -360,11 +335,6 @@ def _compact_search_text(model: Model) -> str:
         if part not in kept:
             kept = f"{kept}\n{part}"
     return kept
-
-
-def _member(column: list[Any], rows: Sequence[int], allowed: Any) -> list[int]:
-    # map/compress keep the loop in C: three times faster than a comprehension at 100,000 rows.
-    return list(compress(rows, map(allowed.__contains__, map(column.__getitem__, rows))))
 
 
 _cache: list[QueryIndex] = []

@@ -19,18 +19,13 @@ from typing import Any, Protocol
 from modelscout import units
 from modelscout.catalog.model import TIERS, Model, Openness
 from modelscout.errors import QueryError
-
-OPENNESS_ALIASES: dict[str, Openness] = {
-    "open-source": Openness.OPEN_SOURCE,
-    "opensource": Openness.OPEN_SOURCE,
-    "source": Openness.OPEN_SOURCE,
-    "oss": Openness.OPEN_SOURCE,
-    "permissive": Openness.PERMISSIVE,
-    "restricted": Openness.RESTRICTED,
-    "closed": Openness.CLOSED,
-    "none": Openness.CLOSED,
-}
-OPENNESS_ORDER: tuple[Openness, ...] = tuple(Openness)
+from modelscout.query.filters import (
+    BOOL_WORDS,
+    FILTERS,
+    FILTERS_BY_KEY,
+    FILTERS_BY_WORD,
+    OPENNESS_ORDER,
+)
 
 # Numeric fields a comparison may name, with the attribute it reads.
 NUMERIC_FIELDS: dict[str, str] = {
@@ -84,16 +79,6 @@ FIELD_KINDS: dict[str, units.Kind] = {
     "downloads": "count",
     "likes": "count",
 }
-_BOOL_WORDS = {
-    "yes": True,
-    "true": True,
-    "y": True,
-    "1": True,
-    "no": False,
-    "false": False,
-    "n": False,
-    "0": False,
-}
 
 
 class FitLookup(Protocol):
@@ -146,24 +131,10 @@ class Query:
     def to_text(self) -> str:
         """The canonical text of this query: parsing it gives back an equal query."""
         parts: list[str] = []
-        if self.tiers:
-            parts.append("tier:" + ",".join(t for t in TIERS if t in self.tiers))
-        if self.openness:
-            parts.append("open:" + ",".join(o.value for o in OPENNESS_ORDER if o in self.openness))
-        if self.licenses:
-            parts.append("license:" + ",".join(sorted(self.licenses)))
-        if self.creators:
-            parts.append("creator:" + ",".join(sorted(self.creators)))
-        if self.modalities:
-            parts.append("modality:" + ",".join(sorted(self.modalities)))
-        if self.moe is not None:
-            parts.append("moe" if self.moe else "dense")
-        if self.reasoning is not None:
-            parts.append("reasoning" if self.reasoning else "reasoning:no")
-        if self.weights is not None:
-            parts.append("weights:" + ("yes" if self.weights else "no"))
-        if self.gated is not None:
-            parts.append("gated:" + ("yes" if self.gated else "no"))
+        for spec in FILTERS:
+            value = getattr(self, spec.field)
+            if value != spec.empty:
+                parts.append(spec.text(value))
         parts.extend(c.text() for c in self.comparisons)
         if self.fits:
             parts.append("fits")
@@ -201,45 +172,16 @@ def _parse_number(text: str, field_name: str, token: str, position: int) -> floa
         raise QueryError(f"'{token}': {exc}", token, position) from None
 
 
-def _parse_bool(text: str, token: str, position: int) -> bool:
-    value = _BOOL_WORDS.get(text.lower())
-    if value is None:
-        raise QueryError(f"'{token}': expected yes or no, got '{text}'", token, position)
-    return value
-
-
-def _values(text: str, token: str, position: int) -> list[str]:
-    values = [v.strip().lower() for v in text.split(",")]
-    if not all(values):
-        raise QueryError(f"'{token}': empty value", token, position)
-    return values
-
-
 def _tokens(text: str) -> Iterable[tuple[str, int]]:
     for match in re.finditer(r"\S+", text):
         yield match.group(), match.start()
 
 
 _FLAGS: dict[str, dict[str, Any]] = {
-    "moe": {"moe": True},
-    "dense": {"moe": False},
-    "reasoning": {"reasoning": True},
-    "nonreasoning": {"reasoning": False},
+    **{word: {spec.field: value} for word, (spec, value) in FILTERS_BY_WORD.items()},
     "fits": {"fits": True},
-    "vision": {"modalities": frozenset({"image"})},
 }
-KNOWN_KEYS = (
-    "tier",
-    "open",
-    "license",
-    "creator",
-    "modality",
-    "moe",
-    "reasoning",
-    "weights",
-    "gated",
-    "sort",
-)
+KNOWN_KEYS = (*(spec.keys[0] for spec in FILTERS), "fits", "sort")
 
 
 def parse_query(text: str) -> Query:
@@ -284,7 +226,7 @@ def parse_query(text: str) -> Query:
 
 
 # Keys a query sets to one value: two tokens setting different values contradict each other.
-_EXCLUSIVE = frozenset({"moe", "reasoning", "weights", "gated", "fits"})
+_EXCLUSIVE = frozenset({*(spec.field for spec in FILTERS if spec.match == "is"), "fits"})
 
 
 def _set_once(
@@ -297,41 +239,14 @@ def _set_once(
 
 
 def _apply_key(key: str, raw: str, token: str, position: int, changes: dict[str, Any]) -> None:
-    if key == "tier":
-        tiers = _values(raw, token, position)
-        for tier in tiers:
-            if tier not in TIERS:
-                raise QueryError(
-                    f"'{token}': unknown tier '{tier}' (tiers: {', '.join(TIERS)})", token, position
-                )
-        changes["tiers"] = frozenset(tiers)
-    elif key in ("open", "openness"):
-        classes = []
-        for value in _values(raw, token, position):
-            if value not in OPENNESS_ALIASES:
-                raise QueryError(
-                    f"'{token}': unknown openness '{value}' (open-source, permissive, restricted, closed)",
-                    token,
-                    position,
-                )
-            classes.append(OPENNESS_ALIASES[value])
-        changes["openness"] = frozenset(classes)
-    elif key in ("license", "licence"):
-        changes["licenses"] = frozenset(_values(raw, token, position))
-    elif key in ("creator", "by"):
-        changes["creators"] = frozenset(_values(raw, token, position))
-    elif key in ("modality", "input"):
-        changes["modalities"] = frozenset(_values(raw, token, position))
-    elif key == "moe":
-        changes["moe"] = _parse_bool(raw, token, position)
-    elif key == "reasoning":
-        changes["reasoning"] = _parse_bool(raw, token, position)
-    elif key == "weights":
-        changes["weights"] = _parse_bool(raw, token, position)
-    elif key == "gated":
-        changes["gated"] = _parse_bool(raw, token, position)
+    spec = FILTERS_BY_KEY.get(key)
+    if spec is not None:
+        changes[spec.field] = spec.parse(raw, token, position)
     elif key == "fits":
-        if not _parse_bool(raw, token, position):
+        wanted = BOOL_WORDS.get(raw)
+        if wanted is None:
+            raise QueryError(f"'{token}': expected yes or no, got '{raw}'", token, position)
+        if not wanted:
             raise QueryError(
                 f"'{token}': 'fits' keeps what fits this machine; leave it out to see every model",
                 token,
@@ -340,7 +255,10 @@ def _apply_key(key: str, raw: str, token: str, position: int, changes: dict[str,
         changes["fits"] = True
     elif key == "sort":
         keys = []
-        for value in _values(raw, token, position):
+        values = [v.strip().lower() for v in raw.split(",")]
+        if not all(values):
+            raise QueryError(f"'{token}': empty value", token, position)
+        for value in values:
             descending = value.startswith("-")
             name = value.lstrip("-+")
             name = SORT_ALIASES.get(name, name)

@@ -15,7 +15,6 @@ from modelscout.fit.estimate import (
     Verdict,
     context_label,
     fit_model,
-    kv_bytes_per_token,
     weights_bytes,
 )
 from modelscout.fit.quants import QUANTS_BY_NAME, quants_for
@@ -70,19 +69,6 @@ def test_q4_k_m_reproduces_llama_cpp_file_size() -> None:
     size = weights_bytes(8.030261248, QUANTS_BY_NAME["Q4_K_M"].bits_per_weight)
     assert size / GIB == pytest.approx(4.58, abs=0.005)
     assert QUANTS_BY_NAME["Q8_0"].bits_per_weight == pytest.approx(8.5, abs=0.05)  # 34 B / 32
-
-
-def test_kv_cache_from_architecture() -> None:
-    m = model(architecture=full_attention(32, 8, 128))
-    per_token, approximate = kv_bytes_per_token(m)
-    assert per_token == 128 * 1024  # 2 × 32 × 8 × 128 × 2 bytes: Llama 3 8B's 128 KiB/token
-    assert approximate is False
-
-
-def test_kv_cache_approximation_tracks_known_models() -> None:
-    approx, flag = kv_bytes_per_token(model(total_params_b=8.03, architecture=None))
-    assert flag is True
-    assert approx == pytest.approx(128 * 1024, rel=0.2)  # Llama 3.1 8B's real figure
 
 
 def test_moe_memory_follows_total_and_speed_follows_active() -> None:

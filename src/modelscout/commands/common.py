@@ -82,6 +82,31 @@ def add_fit_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--ctx", metavar="TOKENS", help="context to size the KV cache for, e.g. 32k or max"
     )
+    engine = parser.add_argument_group("engine (how the model would be run)")
+    engine.add_argument(
+        "--engine",
+        choices=("llama.cpp", "vllm"),
+        help="the engine whose memory rules apply (default llama.cpp)",
+    )
+    engine.add_argument(
+        "--kv-cache",
+        choices=("f16", "q8_0", "q4_0", "fp8"),
+        help="KV cache type: f16 (default), q8_0 or q4_0 (llama.cpp), fp8 (vLLM)",
+    )
+
+
+def fit_options(args: argparse.Namespace) -> Any:
+    """`--engine` and `--kv-cache` as FitOptions; UsageError for a pair no engine runs."""
+    from modelscout.errors import UsageError
+    from modelscout.fit.estimate import DEFAULT_OPTIONS, FitOptions
+
+    engine = getattr(args, "engine", None) or DEFAULT_OPTIONS.engine
+    kv_type = getattr(args, "kv_cache", None) or DEFAULT_OPTIONS.kv_type
+    options = FitOptions(engine, kv_type)
+    problem = options.problem()
+    if problem:
+        raise UsageError(f"--engine/--kv-cache: {problem}")
+    return options
 
 
 def plan_options(args: argparse.Namespace) -> Any:
@@ -128,9 +153,11 @@ def fit_for(args: argparse.Namespace, models: Any, query: Any) -> Any:
         or any(key.key in FIT_SORT_KEYS for key in getattr(query, "sort", ()))
         or plan_options(args).any
         or getattr(args, "ctx", None) is not None
+        or getattr(args, "engine", None) is not None
+        or getattr(args, "kv_cache", None) is not None
     )
     if not wanted:
         return None
     from modelscout.fit.context import FitContext
 
-    return FitContext(hardware_for(args), context_tokens(args))
+    return FitContext(hardware_for(args), context_tokens(args), fit_options(args))

@@ -12,6 +12,7 @@ from modelscout.commands.common import (
     add_catalog_option,
     add_fit_options,
     context_tokens,
+    fit_options,
     hardware_for,
     load,
     print_json,
@@ -36,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    fit_options(args)  # a bad --engine/--kv-cache pair fails before anything is printed
     catalog = load(args)
     model = find_model(catalog.models, args.model)
     siblings = twins(model, catalog.models)
@@ -86,7 +88,7 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
 def _model_fit(model: Model, args: argparse.Namespace) -> tuple[ModelFit, str]:
     from modelscout.fit.context import FitContext
 
-    fit = FitContext(hardware_for(args), context_tokens(args))
+    fit = FitContext(hardware_for(args), context_tokens(args), fit_options(args))
     return fit.model_fit(model), fit.summary()
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from modelscout.catalog.model import Model
 from modelscout.fit.estimate import (
+    DEFAULT_OPTIONS,
     Capacity,
+    FitOptions,
     ModelFit,
     Verdict,
     context_for,
     decode_speed,
     fit_model,
     hardware_summary,
-    kv_bytes_per_token,
+    kv_for,
     placement,
     quants_for,
     weights_bytes,
@@ -32,20 +34,28 @@ class FitContext:
     Build a new context to change the hardware or the context length (`with_context`).
     """
 
-    def __init__(self, hardware: Hardware, context_tokens: int | None = None) -> None:
+    def __init__(
+        self,
+        hardware: Hardware,
+        context_tokens: int | None = None,
+        options: FitOptions = DEFAULT_OPTIONS,
+    ) -> None:
         self.hardware = hardware
         self.context_tokens = context_tokens
-        self._capacity = Capacity.of(hardware)
+        self.options = options
+        self._capacity = Capacity.of(hardware, options)
         self._cache: dict[str, ModelFit] = {}
         self._quick: dict[str, tuple[Verdict, float | None]] = {}
 
     def with_context(self, context_tokens: int | None) -> FitContext:
-        return FitContext(self.hardware, context_tokens)
+        return FitContext(self.hardware, context_tokens, self.options)
 
     def model_fit(self, model: Model) -> ModelFit:
         found = self._cache.get(model.id)
         if found is None:
-            found = fit_model(model, self.hardware, self.context_tokens, self._capacity)
+            found = fit_model(
+                model, self.hardware, self.context_tokens, self._capacity, self.options
+            )
             self._cache[model.id] = found
         return found
 
@@ -65,7 +75,7 @@ class FitContext:
             capacity = self._capacity
             quants = quants_for(model)
             context = context_for(model, self.context_tokens)
-            kv = kv_bytes_per_token(model)[0] * context
+            kv = kv_for(model, context, self.options).bytes
             weights_of = lambda q: weights_bytes(model.total_params_b, q.bits_per_weight)  # noqa: E731
             best_verdict = placement(weights_of(quants[-1]), kv, capacity)[0]
             if not model.weights_available:

@@ -18,6 +18,14 @@ from enum import Enum
 from typing import Any
 
 from modelscout.catalog.model import Model
+from modelscout.fit.kv import (
+    DEFAULT_ENGINE,
+    DEFAULT_KV_TYPE,
+    ENGINES,
+    KV_TYPES,
+    KvEstimate,
+    kv_cache,
+)
 from modelscout.fit.quants import GIB, Quant, quants_for
 from modelscout.fit.speed import (
     CALIBRATION,
@@ -32,17 +40,6 @@ from modelscout.hardware.detect import Hardware
 from modelscout.hardware.gpu import Gpu
 
 DEFAULT_CONTEXT_TOKENS = 8192  # a working chat context; `--ctx` or the TUI's key changes it
-KV_BYTES_PER_ELEMENT = 2  # llama.cpp and vLLM keep the KV cache in F16/BF16 unless told otherwise
-
-# KV-cache approximation for models whose catalogue entry has no architecture: a grouped-query
-# model with 8 KV heads of dimension 128 (Llama 3, Qwen 2.5/3, Mistral all use this) and
-# layers ≈ 20 × P^0.3 with P in billions, fitted to config.json layer counts of Llama 3.2 3B (28),
-# Llama 3.1 8B (32), 70B (80) and 405B (126), Qwen3 8B (36) and 32B (64). MoE models use total
-# parameters, which overestimates their layers: an estimate that errs towards "does not fit".
-APPROX_KV_HEADS = 8
-APPROX_HEAD_DIM = 128
-APPROX_LAYERS_SCALE = 20.0
-APPROX_LAYERS_EXPONENT = 0.3
 
 # Runtime overhead: modelscout's margin, not a measurement of one engine. Each GPU holds a CUDA or
 # Metal context plus compute buffers (llama.cpp logs a few hundred MiB of each at load), and the
@@ -118,17 +115,34 @@ def weights_bytes(params_b: float, bits_per_weight: float) -> int:
     return int(params_b * 1e9 * bits_per_weight / 8)
 
 
-def approx_layers(total_params_b: float) -> int:
-    return max(1, round(APPROX_LAYERS_SCALE * total_params_b**APPROX_LAYERS_EXPONENT))
+@dataclass(frozen=True)
+class FitOptions:
+    """How the model would be run: the engine and its KV cache type (`--engine`, `--kv-cache`)."""
+
+    engine: str = DEFAULT_ENGINE
+    kv_type: str = DEFAULT_KV_TYPE
+
+    def problem(self) -> str | None:
+        """Why this combination cannot run, in a sentence; None when it can."""
+        if self.engine not in ENGINES:
+            return f"unknown engine '{self.engine}' (engines: {', '.join(ENGINES)})"
+        kv = KV_TYPES.get(self.kv_type)
+        if kv is None:
+            return f"unknown KV cache type '{self.kv_type}' (types: {', '.join(KV_TYPES)})"
+        if self.engine not in kv.engines:
+            return (
+                f"{self.engine} has no {self.kv_type} KV cache (it takes: "
+                + ", ".join(k for k, t in KV_TYPES.items() if self.engine in t.engines)
+                + ")"
+            )
+        return None
 
 
-def kv_bytes_per_token(model: Model) -> tuple[int, bool]:
-    """(bytes of K and V per token, whether approximated)."""
-    arch = model.architecture
-    if arch is not None and arch.layers and arch.kv_heads and arch.head_dim:
-        return 2 * arch.layers * arch.kv_heads * arch.head_dim * KV_BYTES_PER_ELEMENT, False
-    layers = approx_layers(model.total_params_b)
-    return 2 * layers * APPROX_KV_HEADS * APPROX_HEAD_DIM * KV_BYTES_PER_ELEMENT, True
+DEFAULT_OPTIONS = FitOptions()
+
+
+def kv_for(model: Model, context_tokens: int, options: FitOptions = DEFAULT_OPTIONS) -> KvEstimate:
+    return kv_cache(model, context_tokens, options.engine, options.kv_type)
 
 
 def context_for(model: Model, requested: int | None) -> int:
@@ -176,8 +190,14 @@ class Capacity:
     cpu_bandwidth_measured: bool = False  # a copy rate this machine ran, not a maker's peak
 
     @classmethod
-    def of(cls, hardware: Hardware) -> Capacity:
-        gpu_bytes = hardware.gpu_memory_bytes
+    def of(cls, hardware: Hardware, options: FitOptions = DEFAULT_OPTIONS) -> Capacity:
+        rules = ENGINES[options.engine]
+        # vLLM takes a share of each GPU (--gpu-memory-utilization); llama.cpp all of it.
+        gpu_bytes = int(hardware.gpu_memory_bytes * rules.gpu_memory_share)
+        bandwidth = _slowest_bandwidth(hardware.gpus)
+        if bandwidth and rules.multi_gpu == "tensor":
+            # Tensor parallelism: every GPU reads its slice of each token at once.
+            bandwidth *= len(hardware.gpus)
         ram = ram_capacity(hardware)
         # On unified memory the GPU's share is part of RAM: offloading adds nothing beyond RAM.
         offload = ram if hardware.unified else gpu_bytes + ram
@@ -186,7 +206,7 @@ class Capacity:
             gpu_bytes,
             ram,
             offload,
-            _slowest_bandwidth(hardware.gpus),
+            bandwidth,
             hardware.cpu_bandwidth_bytes_per_s,
             backend_of(hardware.gpus[0]) if hardware.gpus else "cpu",
             any(legacy_gpu(g) for g in hardware.gpus),
@@ -211,12 +231,9 @@ def placement(weights: int, kv: int, capacity: Capacity) -> tuple[Verdict, float
     return Verdict.NO, 0.0, overhead, total
 
 
-def quant_fit(
-    model: Model, quant: Quant, capacity: Capacity, context_tokens: int, kv_per_token: int
-) -> QuantFit:
+def quant_fit(model: Model, quant: Quant, capacity: Capacity, kv: int) -> QuantFit:
     bits = quant.bits_per_weight
     weights = weights_bytes(model.total_params_b, bits)
-    kv = kv_per_token * context_tokens
     verdict, gpu_fraction, overhead, total = placement(weights, kv, capacity)
     tps = ceiling = None
     if verdict is not Verdict.NO:
@@ -276,12 +293,14 @@ def fit_model(
     hardware: Hardware,
     context_tokens: int | None = None,
     capacity: Capacity | None = None,
+    options: FitOptions = DEFAULT_OPTIONS,
 ) -> ModelFit:
     """Every quantisation's memory, verdict and speed; `capacity` saves recomputing the machine."""
-    capacity = capacity or Capacity.of(hardware)
+    capacity = capacity or Capacity.of(hardware, options)
     context = context_for(model, context_tokens)
-    kv_per_token, approximate = kv_bytes_per_token(model)
-    rows = tuple(quant_fit(model, q, capacity, context, kv_per_token) for q in quants_for(model))
+    kv = kv_for(model, context, options)
+    approximate = kv.approximate
+    rows = tuple(quant_fit(model, q, capacity, kv.bytes) for q in quants_for(model))
     runnable = [r for r in rows if r.verdict is not Verdict.NO]
     best = None
     if runnable:
@@ -297,12 +316,11 @@ def fit_model(
             f"but each token reads only the {model.active_params_b:g}B active ones, so speed "
             "follows the active count"
         )
-    if approximate:
-        notes.append(
-            "KV cache approximated (no architecture in the catalogue): "
-            f"{approx_layers(model.total_params_b)} layers × {APPROX_KV_HEADS} KV heads × "
-            f"{APPROX_HEAD_DIM} dims"
-        )
+    if kv.note:
+        notes.append(kv.note)
+    elif len(kv.by_kind) > 1 or kv.by_kind[0][0] != "full":
+        parts = ", ".join(f"{kind} {size / GIB:.2f} GiB" for kind, size in kv.by_kind)
+        notes.append(f"KV cache by layer kind ({options.engine}, {options.kv_type}): {parts}")
     if model.context_tokens is not None and context_tokens and context_tokens > context:
         notes.append(f"context capped at the model's maximum, {model.context_tokens} tokens")
     return ModelFit(

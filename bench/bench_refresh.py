@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from modelscout.catalog import model_from_dict  # noqa: E402
 from modelscout.catalog.refresh import refresh_catalog  # noqa: E402
 from modelscout.hub.api import MODEL_EXPAND, ClientSettings  # noqa: E402
+from modelscout.hub.env import HubEnv  # noqa: E402
 from tests.catalog.factory import entry  # noqa: E402
 from tests.hub.apiserver import HubApiServer  # noqa: E402
 
@@ -56,9 +57,8 @@ def with_huggingface_hub(endpoint: str, repos: list[str]) -> None:
 
 def with_modelscout(endpoint: str, repos: list[str], concurrency: int) -> None:
     models = [model_from_dict(entry(id=r, repo_id=r), "bench") for r in repos]
-    result = refresh_catalog(
-        models, endpoint=endpoint, token="", settings=ClientSettings(concurrency=concurrency)
-    )
+    hub_env = HubEnv(endpoint=endpoint)  # no token: the bench Hub needs none
+    result = refresh_catalog(models, hub_env, settings=ClientSettings(concurrency=concurrency))
     assert len(result.with_status("refreshed")) == len(repos), result.summary()
 
 

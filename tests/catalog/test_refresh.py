@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,7 @@ from modelscout.catalog.refresh import (
 )
 from modelscout.cli import main
 from modelscout.hub.api import MODEL_EXPAND, ClientSettings, DiscoverQuery
+from modelscout.hub.env import HubEnv, display_endpoint
 from tests.catalog.factory import document, entry, model
 from tests.hub.apiserver import HubApiServer
 
@@ -54,6 +56,11 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubApiServer]:
         yield server
     finally:
         server.close()
+
+
+def hub(**explicit: Any) -> HubEnv:
+    """The environment the `api` fixture set up, with explicit choices (as flags make them)."""
+    return HubEnv.from_environ(**explicit)
 
 
 def catalogue_entries() -> list[dict[str, object]]:
@@ -290,7 +297,7 @@ def test_failed_gguf_lookup_keeps_the_entry_refreshed_and_notes_it(api: HubApiSe
 
 def test_rejected_token_is_a_failure_not_a_missing_model(api: HubApiServer) -> None:
     api.script("model:Qwen/Qwen3-8B", "401")
-    result = refresh_catalog(catalogue(), token="hf_wrong", settings=quick())
+    result = refresh_catalog(catalogue(), hub(token="hf_wrong"), settings=quick())
     assert outcome(result, "Qwen/Qwen3-8B").status == "failed"
     assert "HF_TOKEN" in (outcome(result, "Qwen/Qwen3-8B").message or "")
 
@@ -298,7 +305,7 @@ def test_rejected_token_is_a_failure_not_a_missing_model(api: HubApiServer) -> N
 def test_unreachable_hub_fails_every_entry_and_changes_nothing(api: HubApiServer) -> None:
     url = api.url
     api.close()  # nothing listens there any more
-    result = refresh_catalog(catalogue(), endpoint=url, settings=quick(max_retries=0))
+    result = refresh_catalog(catalogue(), hub(endpoint=url), settings=quick(max_retries=0))
     assert {o.status for o in result.outcomes} == {"failed"}
     assert all("could not reach the Hub" in (o.message or "") for o in result.outcomes)
     assert not result.changed
@@ -370,7 +377,7 @@ def test_failed_discovery_leaves_the_refresh_itself_intact(api: HubApiServer) ->
 
 
 def test_offline_flag_makes_no_request(api: HubApiServer) -> None:
-    result = refresh_catalog(catalogue(), offline=True)
+    result = refresh_catalog(catalogue(), hub(offline=True))
     assert result.offline and result.models == catalogue() and not result.changed
     assert api.requests == []
 
@@ -592,24 +599,22 @@ def test_catalog_info_shows_origin_and_age(
 def test_endpoint_and_offline_are_read_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from modelscout.hub.api import display_endpoint, hub_endpoint, hub_offline
-
     monkeypatch.setenv("HF_ENDPOINT", "https://mirror.example/hf/")
-    assert hub_endpoint() == "https://mirror.example/hf"
-    assert hub_endpoint("http://127.0.0.1:9") == "http://127.0.0.1:9"
+    assert HubEnv.from_environ().endpoint == "https://mirror.example/hf"
+    assert HubEnv.from_environ(endpoint="http://127.0.0.1:9").endpoint == "http://127.0.0.1:9"
     assert display_endpoint("https://user:secret@mirror.example/hf") == "https://mirror.example/hf"
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
-    assert not hub_offline()
+    assert not HubEnv.from_environ().offline
     monkeypatch.setenv("HF_HUB_OFFLINE", "true")
-    assert hub_offline()
+    assert HubEnv.from_environ().offline
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
-    assert not hub_offline() and hub_offline(True)
+    assert not HubEnv.from_environ().offline and HubEnv.from_environ(offline=True).offline
 
 
 def test_endpoint_that_is_not_http_is_refused(api: HubApiServer) -> None:
     with pytest.raises(hub_refresh.RefreshError, match="http"):
-        refresh_catalog(catalogue(), endpoint="ftp://example", settings=quick())
+        refresh_catalog(catalogue(), hub(endpoint="ftp://example"), settings=quick())
 
 
 def test_unreadable_cache_is_replaced_by_a_refresh(

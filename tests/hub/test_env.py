@@ -1,7 +1,9 @@
-"""The cache folder modelscout uses must be the one huggingface_hub itself would use."""
+"""The Hugging Face environment modelscout reads must be the one huggingface_hub itself reads: the
+same cache, token file, token, endpoint and offline mode, for every way of setting them."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,16 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from modelscout.hub.api import hub_token
-from modelscout.hub.env import hub_cache_dir
-
-HUB_VARIABLES = (
-    "HF_HUB_CACHE",
-    "HUGGINGFACE_HUB_CACHE",
-    "HF_HOME",
-    "XDG_CACHE_HOME",
-    "HF_TOKEN_PATH",
-)
+from modelscout.hub.env import HubEnv, hub_cache_dir
 
 CASES = [
     {},
@@ -28,23 +21,50 @@ CASES = [
     {"HUGGINGFACE_HUB_CACHE": "/legacy", "HF_HOME": "/h"},
     {"HF_HUB_CACHE": "/c", "HUGGINGFACE_HUB_CACHE": "/legacy", "HF_HOME": "/h"},
     {"HF_HUB_CACHE": "$MODELSCOUT_TEST_ROOT/cache"},
+    {"HF_ENDPOINT": "http://mirror.example:8080/hf/"},
+    {"HF_HUB_OFFLINE": "yes"},
+    {"TRANSFORMERS_OFFLINE": "1"},
+    {"HF_HUB_OFFLINE": "0", "TRANSFORMERS_OFFLINE": "1"},
+    {"HF_TOKEN": " hf_FromTheVariable\n"},
+    {"HUGGING_FACE_HUB_TOKEN": "hf_Legacy", "HF_TOKEN": ""},
+    {"HF_TOKEN_PATH": "$MODELSCOUT_TEST_ROOT/other-token"},
+    {"HF_HUB_DISABLE_IMPLICIT_TOKEN": "1"},
 ]
+
+# What each side prints: the same six facts, as JSON.
+THEIRS = """
+import json
+from huggingface_hub import constants as c, get_token
+from huggingface_hub.utils._headers import get_token_to_send
+print(json.dumps([c.HF_HUB_CACHE, c.HF_TOKEN_PATH, c.ENDPOINT, c.HF_HUB_OFFLINE, get_token(),
+                  get_token_to_send(None)]))
+"""
+OURS = """
+import json
+from modelscout.hub.env import HubEnv, token_path
+import os
+e = HubEnv.from_environ()
+print(json.dumps([str(e.cache_dir), str(token_path(os.environ, e.home)), e.endpoint, e.offline,
+                  e.token, e.token_to_send]))
+"""
 
 
 @pytest.mark.parametrize("settings", CASES, ids=lambda s: ",".join(s) or "none")
-def test_the_same_folder_as_huggingface_hub(settings: dict[str, str], tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in HUB_VARIABLES}
-    env.update(settings, HOME=str(tmp_path), MODELSCOUT_TEST_ROOT="/root-from-env")
-    theirs = _printed(
-        "from huggingface_hub import constants as c; print(c.HF_HUB_CACHE); print(c.HF_TOKEN_PATH)",
-        env,
-    )
-    ours = _printed(
-        "from modelscout.hub.env import hf_home, hub_cache_dir; print(hub_cache_dir());"
-        " print(hf_home() / 'token')",
-        env,
-    )
-    assert ours == theirs  # the cache, and the token file `hf auth login` writes
+def test_the_same_environment_as_huggingface_hub(settings: dict[str, str], tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HF_", "HUGGING", "TRANSFORMERS_", "XDG_CACHE_HOME"))
+    }
+    env.update(settings, HOME=str(tmp_path), MODELSCOUT_TEST_ROOT=str(tmp_path / "root"))
+    # A login file where huggingface_hub looks by default, and another one HF_TOKEN_PATH names.
+    (tmp_path / ".cache" / "huggingface").mkdir(parents=True)
+    (tmp_path / ".cache" / "huggingface" / "token").write_text(" hf_FromTheFile\n")
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "other-token").write_text("hf_FromTheOtherFile")
+    theirs = json.loads(_printed(THEIRS, env))
+    ours = json.loads(_printed(OURS, env))
+    assert ours == theirs
 
 
 def _printed(code: str, env: dict[str, str]) -> str:
@@ -63,13 +83,26 @@ def test_an_explicit_folder_wins_and_a_mapping_stands_in_for_the_environment() -
     assert hub_cache_dir({"HF_HUB_CACHE": "", "HF_HOME": "/h"}) == Path("/h/hub")
 
 
-def test_the_token_is_read_from_hf_home_as_huggingface_hub_writes_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("HF_HOME", "~/hf")  # huggingface_hub expands it
-    (tmp_path / "hf").mkdir()
-    (tmp_path / "hf" / "token").write_text("hf_FromTheTokenFile\n")
-    assert hub_token() == "hf_FromTheTokenFile"
+def test_explicit_choices_win_over_the_environment() -> None:
+    environ = {"HF_ENDPOINT": "https://a.example", "HF_TOKEN": "hf_a", "HF_HUB_CACHE": "/c"}
+    chosen = HubEnv.from_environ(
+        environ, endpoint="https://b.example/", token="hf_b", cache_dir=Path("/d"), offline=True
+    )
+    assert (chosen.endpoint, chosen.token, chosen.cache_dir, chosen.offline) == (
+        "https://b.example",
+        "hf_b",
+        Path("/d"),
+        True,
+    )
+    assert chosen.hub_token_argument == "hf_b"
+    assert HubEnv.from_environ({"HF_HOME": "/nowhere"}).hub_token_argument is False
+
+
+def test_the_repr_shows_neither_the_token_nor_an_endpoint_password() -> None:
+    hub_env = HubEnv.from_environ(
+        {"HF_ENDPOINT": "https://ada:pa55word@mirror.example/hf", "HF_TOKEN": "hf_SeCrEt0123"}
+    )
+    shown = repr(hub_env) + str(hub_env) + f"{hub_env!r}"
+    assert "hf_SeCrEt0123" not in shown and "pa55word" not in shown
+    assert "https://mirror.example/hf" in shown and "token=<set>" in shown
+    assert hub_env.endpoint == "https://ada:pa55word@mirror.example/hf"  # still used as given

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from modelscout.catalog import Model, Source
-from modelscout.hub.api import display_endpoint
+from modelscout.hub.env import display_endpoint
 
 # Hub `model_type` tags of mixture-of-experts architectures (config.json's model_type); any tag
 # ending in "moe" (qwen3_moe, granitemoe, olmoe) counts too.

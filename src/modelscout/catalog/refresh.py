@@ -33,12 +33,10 @@ from modelscout.hub.api import (
     DiscoverQuery,
     discover_params,
     gguf_params,
-    hub_endpoint,
-    hub_offline,
-    hub_token,
     model_params,
     open_client,
 )
+from modelscout.hub.env import HubEnv
 
 __all__ = [
     "ClientSettings",
@@ -124,21 +122,23 @@ def utc_now() -> str:
 
 async def refresh_catalog_async(
     models: Iterable[Model],
-    endpoint: str | None = None,
-    token: str | None = None,
-    offline: bool = False,
+    hub_env: HubEnv | None = None,
+    *,
     discover: DiscoverQuery | None = None,
     progress: Callable[[RefreshProgress], None] | None = None,
     settings: ClientSettings | None = None,
 ) -> RefreshResult:
     """`refresh_catalog` for callers already inside an event loop."""
     models = tuple(models)
-    if hub_offline(offline):
+    hub_env = hub_env or HubEnv.from_environ()
+    if hub_env.offline:
         return RefreshResult(models=models, offline=True)
     settings = settings or ClientSettings()
-    base_url = hub_endpoint(endpoint)
+    base_url = hub_env.endpoint
     if urlsplit(base_url).scheme not in ("http", "https"):
-        raise RefreshError(f"HF_ENDPOINT must be an http(s) address, got {base_url!r}")
+        raise RefreshError(
+            f"HF_ENDPOINT must be an http(s) address, got {hub_env.shown_endpoint!r}"
+        )
     now = utc_now()
     by_repo: dict[str, list[str]] = {}
     for model in models:
@@ -154,7 +154,7 @@ async def refresh_catalog_async(
             progress(RefreshProgress(done=done, total=total, item=item, status=status))
 
     notes: list[str] = []
-    async with open_client(base_url, hub_token(token), settings) as hub:
+    async with open_client(base_url, hub_env.token_to_send, settings) as hub:
 
         async def fetch(repo_id: str) -> tuple[EntryOutcome, dict[str, Any] | None, Any]:
             ids = tuple(by_repo[repo_id])
@@ -225,9 +225,8 @@ async def refresh_catalog_async(
 
 def refresh_catalog(
     models: Iterable[Model],
-    endpoint: str | None = None,
-    token: str | None = None,
-    offline: bool = False,
+    hub_env: HubEnv | None = None,
+    *,
     discover: DiscoverQuery | None = None,
     progress: Callable[[RefreshProgress], None] | None = None,
     settings: ClientSettings | None = None,
@@ -235,12 +234,14 @@ def refresh_catalog(
     """Refresh `models` from the Hub and return the new rows; writes nothing.
 
     Blocking: call it from a thread (the TUI's `@work(thread=True)`), never the UI thread.
-    `endpoint`/`token` default to HF_ENDPOINT / HF_TOKEN (or the stored login); `offline` (or
-    HF_HUB_OFFLINE) returns the models untouched without a request. `progress` is called after each
+    `hub_env` (default: read from the environment now) says which Hub and as whom; offline, it
+    returns the models untouched without a request. `progress` is called after each
     repo, on the calling thread. Per-entry failures are in the result, never raised.
     """
     return asyncio.run(
-        refresh_catalog_async(models, endpoint, token, offline, discover, progress, settings)
+        refresh_catalog_async(
+            models, hub_env, discover=discover, progress=progress, settings=settings
+        )
     )
 
 

@@ -103,7 +103,8 @@ def _explicit(args: argparse.Namespace) -> str | None:
 
 def run_refresh(args: argparse.Namespace) -> int:
     from modelscout.catalog.refresh import models_to_refresh, refresh_catalog, save_refreshed
-    from modelscout.hub.api import ClientSettings, DiscoverQuery, hub_offline
+    from modelscout.hub.api import ClientSettings, DiscoverQuery
+    from modelscout.hub.env import HubEnv
 
     if not 1 <= args.limit <= 1000:
         return _usage("--limit must be between 1 and 1000")
@@ -112,7 +113,8 @@ def run_refresh(args: argparse.Namespace) -> int:
     if not 1 <= args.concurrency <= 64:
         return _usage("--concurrency must be between 1 and 64")
     explicit = _explicit(args)
-    if hub_offline(args.offline):
+    hub_env = HubEnv.from_environ(offline=args.offline)
+    if hub_env.offline:
         catalog = resolve_catalog(explicit)
         print(
             f"modelscout: offline mode (--offline or HF_HUB_OFFLINE): nothing was refreshed; "
@@ -136,7 +138,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     settings = ClientSettings(concurrency=args.concurrency)
     result = _with_progress(
         lambda progress: refresh_catalog(
-            models, discover=discover, progress=progress, settings=settings
+            models, hub_env, discover=discover, progress=progress, settings=settings
         )
     )
     written: Path | None = None
@@ -234,9 +236,10 @@ def _age_text(catalog: Catalog) -> str:
 
 def run_info(args: argparse.Namespace) -> int:
     from modelscout.catalog.refresh import catalog_age
-    from modelscout.hub.api import display_endpoint, hub_endpoint, hub_offline
+    from modelscout.hub.env import HubEnv
 
     catalog = resolve_catalog(getattr(args, "catalog", None))
+    hub_env = HubEnv.from_environ()
     for notice in catalog.warnings:
         _warn(notice)
     refreshed = _refreshed_at(catalog)
@@ -255,8 +258,8 @@ def run_info(args: argparse.Namespace) -> int:
         "with_repo_id": sum(1 for m in catalog.models if m.repo_id),
         "cache_path": str(cache),
         "cache_present": cache.exists(),
-        "endpoint": display_endpoint(hub_endpoint()),
-        "offline": hub_offline(),
+        "endpoint": hub_env.shown_endpoint,
+        "offline": hub_env.offline,
     }
     if args.json:
         print_json(facts)

@@ -26,9 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from modelscout.display import format as fmt
     from modelscout.hub.download.cache import delete_repo, scan_local
+    from modelscout.hub.env import HubEnv
 
+    cache_dir = HubEnv.from_environ(cache_dir=args.cache_dir).cache_dir
     if args.delete:
-        named = [r for r in scan_local(args.cache_dir) if r.repo_id.lower() == args.delete.lower()]
+        named = [r for r in scan_local(cache_dir) if r.repo_id.lower() == args.delete.lower()]
         size = fmt.size_bytes(named[0].size_on_disk_bytes) if named else fmt.DASH
         if named and not args.yes:
             if not sys.stdin.isatty():
@@ -42,13 +44,13 @@ def run(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in ("y", "yes"):
                 print("kept", file=sys.stderr)
                 return 1
-        freed = delete_repo(args.delete, args.cache_dir)
+        freed = delete_repo(args.delete, cache_dir)
         if args.json:
             print_json({"deleted": args.delete, "freed_bytes": freed})
         else:
             print(f"deleted {args.delete}, freed {fmt.size_bytes(freed)}")
         return 0
-    repos = scan_local(args.cache_dir)
+    repos = scan_local(cache_dir)
     if args.json:
         print_json(
             [

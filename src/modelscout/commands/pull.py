@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modelscout.commands.common import add_catalog_option, load, print_json, stdout_console
 from modelscout.errors import CatalogError, DownloadError, ModelscoutError
+
+if TYPE_CHECKING:
+    from modelscout.hub.env import HubEnv
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -59,14 +62,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from modelscout.hub.download.job import DownloadCancelled
+    from modelscout.hub.env import HubEnv
 
+    hub_env = HubEnv.from_environ()
     repo_id: str | None = None
     try:
         repo_id, gguf_repo_id = resolve_repo(args)
-        listing, repo_id = _listing(repo_id, gguf_repo_id, args)
+        listing, repo_id = _listing(repo_id, gguf_repo_id, hub_env, args)
         if args.variants:
-            return _show_variants(listing, args)
-        result = _pull(listing, args)
+            return _show_variants(listing, hub_env, args)
+        result = _pull(listing, hub_env, args)
     except DownloadCancelled as exc:
         _fail(args, repo_id, str(exc))
         return EXIT_INTERRUPTED
@@ -130,32 +135,40 @@ def _wants_gguf(variant: str | None) -> bool:
     return lowered.startswith("gguf") or quant_of(variant) is not None
 
 
-def _listing(repo_id: str, gguf_repo_id: str | None, args: argparse.Namespace) -> Any:
+def _listing(
+    repo_id: str, gguf_repo_id: str | None, hub_env: HubEnv, args: argparse.Namespace
+) -> Any:
     """List the repo; a GGUF request for a model whose GGUF files live in another repo goes there."""
     from modelscout.hub.download.variants import list_repo_files
 
-    listing = list_repo_files(repo_id, revision=args.revision)
+    def listed(repo: str) -> Any:
+        return list_repo_files(
+            repo,
+            revision=args.revision,
+            token=hub_env.hub_token_argument,
+            endpoint=hub_env.endpoint,
+        )
+
+    listing = listed(repo_id)
     has_gguf = any(f.path.lower().endswith(".gguf") for f in listing.files)
     if _wants_gguf(args.variant) and not has_gguf and gguf_repo_id:
-        return list_repo_files(gguf_repo_id, revision=args.revision), gguf_repo_id
+        return listed(gguf_repo_id), gguf_repo_id
     return listing, repo_id
 
 
-def _target(args: argparse.Namespace) -> Path:
+def _target(hub_env: HubEnv, args: argparse.Namespace) -> Path:
     if args.local_dir is not None:
         return Path(args.local_dir).expanduser()
-    from modelscout.hub.env import hub_cache_dir
-
-    return hub_cache_dir()
+    return hub_env.cache_dir
 
 
-def _show_variants(listing: Any, args: argparse.Namespace) -> int:
+def _show_variants(listing: Any, hub_env: HubEnv, args: argparse.Namespace) -> int:
     from modelscout.display import format as fmt
     from modelscout.hub.download.job import free_bytes_at
     from modelscout.hub.download.variants import default_variant, variants_for
 
     variants = variants_for(listing)
-    free = free_bytes_at(_target(args))
+    free = free_bytes_at(_target(hub_env, args))
     default = default_variant(variants, free)
     if args.json:
         print_json(
@@ -203,18 +216,18 @@ def _show_variants(listing: Any, args: argparse.Namespace) -> int:
     )
     console.print(f"[bold]{escape(shown(listing.repo_id))}[/bold]{gated}")
     console.print(table)
-    console.print(f"[dim]{fmt.size_bytes(free)} free at {escape(str(_target(args)))}[/dim]")
+    console.print(
+        f"[dim]{fmt.size_bytes(free)} free at {escape(str(_target(hub_env, args)))}[/dim]"
+    )
     return EXIT_OK
 
 
-def _pull(listing: Any, args: argparse.Namespace) -> dict[str, Any]:
-    from modelscout.hub.download.job import DownloadJob, DownloadRequest
+def _pull(listing: Any, hub_env: HubEnv, args: argparse.Namespace) -> dict[str, Any]:
+    from modelscout.hub.download.job import DownloadJob
+    from modelscout.hub.download.request import request_in
 
-    request = DownloadRequest(
-        repo_id=listing.repo_id,
-        variant=args.variant,
-        revision=args.revision,
-        local_dir=args.local_dir,
+    request = request_in(
+        hub_env, listing.repo_id, args.variant, revision=args.revision, local_dir=args.local_dir
     )
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     bar = _ProgressBar(listing.repo_id, forced=bool(args.progress)) if show else None

@@ -11,24 +11,19 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
-import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from modelscout import __version__
-from modelscout.hub.env import hf_home
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
 # The fields `HfApi.model_info(expand=[...])` names; the Hub returns only these plus `_id` and `id`.
 MODEL_EXPAND = (
     "downloads",
@@ -42,7 +37,6 @@ MODEL_EXPAND = (
 DISCOVER_EXPAND = (*MODEL_EXPAND, "createdAt", "tags")
 GGUF_REPOS_KEPT = 5  # the most downloaded quantisations are enough to choose from
 MAX_PAGE = 1000  # the Hub's largest page for /api/models; discovery asks for one page
-_TRUE = {"1", "ON", "YES", "TRUE"}  # huggingface_hub's reading of boolean environment variables
 _RATELIMIT = re.compile(r";\s*t=(\d+)")  # `RateLimit: "api";r=0;t=55` -> 55 s until the reset
 
 
@@ -78,40 +72,6 @@ class ApiFailure(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-# --- where and as whom -----------------------------------------------------------------------
-
-
-def hub_endpoint(explicit: str | None = None) -> str:
-    """The Hub address: the argument, else HF_ENDPOINT, else huggingface.co (read at call time)."""
-    return (explicit or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
-
-
-def hub_token(explicit: str | None = None) -> str | None:
-    """The token as huggingface_hub finds it: HF_TOKEN, then the token file `hf auth login` wrote."""
-    token = explicit or os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN")
-    if not token:
-        path = Path(os.environ.get("HF_TOKEN_PATH") or hf_home() / "token")
-        try:
-            token = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-    token = token.strip()
-    return token or None
-
-
-def hub_offline(flag: bool = False) -> bool:
-    """`--offline`, or HF_HUB_OFFLINE (TRANSFORMERS_OFFLINE too) as huggingface_hub reads it."""
-    value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
-    return flag or value.upper() in _TRUE
-
-
-def display_endpoint(endpoint: str) -> str:
-    """The endpoint without any user:password part, safe to print and to store in sources."""
-    parts = urlsplit(endpoint)
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
 
 
 # --- what to ask ---------------------------------------------------------------------------------

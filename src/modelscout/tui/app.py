@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from modelscout.errors import QueryError
+from modelscout.hub.env import HubEnv
 from modelscout.query import Query, parse_query
 from modelscout.tui.commands import ModelscoutCommands
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS, Downloads, JobUpdated
@@ -71,7 +72,8 @@ class ModelscoutApp(ReportsWorkerErrors, App[None]):
         self.detect_fit = detect_fit
         self._initial_query = query
         self._notices = notices
-        self.downloads = Downloads(self)  # HF_HOME / HF_HUB_CACHE and HF_ENDPOINT, read now
+        self.hub_env = HubEnv.from_environ()  # the Hub, token, cache and offline mode, read once
+        self.downloads = Downloads(self, hub_env=self.hub_env)
         self.collector = IdleCollector(self)
         self._save_timer: Timer | None = None
         if self.settings.theme in self.available_themes:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from textual.message import Message
 
+from modelscout.hub.env import HubEnv
 from modelscout.tui.idle_gc import IdleCollector
 from modelscout.tui.messages import CatalogReady, Notice, RefreshActivity, WorkerNotice
 
@@ -21,9 +22,13 @@ TITLE = "Catalogue refresh"
 
 
 def refresh_catalogue(
-    post: Callable[[Message], object], explicit: str | None, collector: IdleCollector
+    post: Callable[[Message], object],
+    explicit: str | None,
+    collector: IdleCollector,
+    hub_env: HubEnv,
 ) -> None:
-    """Refresh, save and load the cache (blocking: run in a thread worker)."""
+    """Refresh from the Hub `hub_env` names, save and load the cache (blocking: run in a thread
+    worker)."""
     from modelscout.catalog.load import load_catalog
     from modelscout.catalog.refresh import (
         RefreshProgress,
@@ -39,7 +44,7 @@ def refresh_catalogue(
     post(RefreshActivity("⟳ refreshing the catalogue from the Hub…"))
     try:
         notices: list[str] = []
-        result = refresh_catalog(models_to_refresh(explicit, notices), progress=progress)
+        result = refresh_catalog(models_to_refresh(explicit, notices), hub_env, progress=progress)
         for notice in notices:
             post(WorkerNotice(Notice(notice, severity="warning")))
         if result.offline:

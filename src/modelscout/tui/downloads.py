@@ -11,12 +11,10 @@ announces state changes as notifications and publishes `changed` for what shows 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingType
@@ -29,7 +27,7 @@ from modelscout.errors import DownloadError
 from modelscout.hub.download.cache import LocalRepo
 from modelscout.hub.download.queue import DEFAULT_MAX_RUNNING, DownloadQueue, JobState, JobStatus
 from modelscout.hub.download.variants import ALL, GGUF_PREFIX, RepoListing, Variant
-from modelscout.hub.env import hub_cache_dir
+from modelscout.hub.env import HubEnv
 from modelscout.query import FitLookup
 
 if TYPE_CHECKING:
@@ -180,14 +178,13 @@ class Downloads:
         self,
         app: App[Any],
         *,
-        cache_dir: Path | None = None,
-        endpoint: str | None = None,
+        hub_env: HubEnv | None = None,
         max_running: int = DEFAULT_MAX_RUNNING,
     ) -> None:
         self.app = app
-        self.cache_dir = cache_dir or hub_cache_dir()
-        self.endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
-        self.queue = DownloadQueue(max_running, cache_dir=self.cache_dir, endpoint=self.endpoint)
+        self.hub_env = hub_env or HubEnv.from_environ()
+        self.cache_dir = self.hub_env.cache_dir
+        self.queue = DownloadQueue(max_running, hub_env=self.hub_env)
         self.jobs: dict[int, JobStatus] = {}
         self.on_disk: dict[str, int] = {}  # lower-case repo id -> bytes, partial files included
         self.partial: frozenset[str] = frozenset()  # repos holding an unfinished download
@@ -288,12 +285,17 @@ class Downloads:
 
         repo = model.repo_id or model.gguf_repo_id
         assert repo is not None
-        listings = [list_repo_files(repo, endpoint=self.endpoint)]
+        hub = self.hub_env
+        listings = [list_repo_files(repo, endpoint=hub.endpoint, token=hub.hub_token_argument)]
         notes: list[str] = []
         has_gguf = any(f.path.lower().endswith(".gguf") for f in listings[0].files)
         if model.repo_id and model.gguf_repo_id and not has_gguf:
             try:
-                listings.append(list_repo_files(model.gguf_repo_id, endpoint=self.endpoint))
+                listings.append(
+                    list_repo_files(
+                        model.gguf_repo_id, endpoint=hub.endpoint, token=hub.hub_token_argument
+                    )
+                )
             except DownloadError as exc:
                 notes.append(f"GGUF repo not listed: {exc}")
         wanted = {listing.repo_id.lower() for listing in listings}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 if TYPE_CHECKING:
     from textual.app import App
 
+    from modelscout.hub.env import HubEnv
     from modelscout.tui.downloads import Downloads
     from modelscout.tui.fit_source import FitSource
     from modelscout.tui.idle_gc import IdleCollector
@@ -19,6 +20,7 @@ class ScoutHost(Protocol):
     catalog_path: str | None
     collector: IdleCollector
     downloads: Downloads
+    hub_env: HubEnv
     detect_fit: Callable[[], FitSource | None] | None
     settings: Settings
 

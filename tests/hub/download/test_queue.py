@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from modelscout.hub.download.queue import DownloadQueue, JobState, JobStatus
+from modelscout.hub.env import HubEnv
 from tests.hub.conftest import model_bytes, sha256_file
 from tests.hub.hubserver import HubServer
 
@@ -17,9 +18,8 @@ BIG = "model.safetensors"
 
 
 def make_queue(server: HubServer, tmp_path: Path, max_running: int = 1) -> DownloadQueue:
-    return DownloadQueue(
-        max_running, cache_dir=tmp_path / "hub", endpoint=server.url, progress_interval_s=0
-    )
+    hub_env = HubEnv(endpoint=server.url, cache_dir=tmp_path / "hub")
+    return DownloadQueue(max_running, hub_env=hub_env, progress_interval_s=0)
 
 
 class Recorder:

@@ -42,6 +42,8 @@ from modelscout.hub.download.job import (
     DownloadResult,
     Progress,
 )
+from modelscout.hub.download.request import request_in
+from modelscout.hub.env import HubEnv
 
 DEFAULT_MAX_RUNNING = 2
 
@@ -85,18 +87,16 @@ class DownloadQueue:
         self,
         max_running: int = DEFAULT_MAX_RUNNING,
         *,
-        cache_dir: Path | None = None,
-        endpoint: str | None = None,
-        token: str | bool | None = None,
+        hub_env: HubEnv | None = None,
         progress_interval_s: float = 0.2,
     ) -> None:
+        """`hub_env` (default: read from the environment now) is where every job pulls from and to."""
         if max_running < 1:
             raise ValueError("max_running must be at least 1")
         self.max_running = max_running
+        self.hub_env = hub_env or HubEnv.from_environ()
         self._interval_s = progress_interval_s
-        self._defaults = DownloadRequest(
-            repo_id="", cache_dir=cache_dir, endpoint=endpoint, token=token
-        )
+        self._defaults = request_in(self.hub_env, "")
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._status: dict[int, JobStatus] = {}

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modelscout.hub.env import HubEnv
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -41,6 +43,27 @@ class DownloadRequest:
     cache_dir: Path | None = None
     endpoint: str | None = None
     token: str | bool | None = field(default=None, repr=False)
+
+
+def request_in(
+    hub_env: HubEnv,
+    repo_id: str,
+    variant: str | None = None,
+    *,
+    revision: str | None = None,
+    local_dir: Path | None = None,
+) -> DownloadRequest:
+    """A request for `repo_id` against the Hub, cache and token `hub_env` names, so the CLI and
+    the TUI pull alike."""
+    return DownloadRequest(
+        repo_id=repo_id,
+        variant=variant,
+        revision=revision,
+        local_dir=local_dir,
+        cache_dir=hub_env.cache_dir,
+        endpoint=hub_env.endpoint,
+        token=hub_env.hub_token_argument,
+    )
 
 
 @dataclass(frozen=True)

@@ -416,7 +416,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             return
         app = self.modelscout_app
         self.run_worker(
-            partial(refresh_catalogue, self.post_message, app.catalog_path, app.collector),
+            partial(
+                refresh_catalogue, self.post_message, app.catalog_path, app.collector, app.hub_env
+            ),
             thread=True,
             group=REFRESH_GROUP,
             name="refresh",

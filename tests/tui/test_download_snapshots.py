@@ -13,10 +13,10 @@ from textual.pilot import Pilot
 
 from modelscout.hub.download.cache import LocalRepo, LocalRevision
 from modelscout.hub.download.job import Progress
+from modelscout.hub.download.offer import build_offer
 from modelscout.hub.download.queue import JobState, JobStatus
 from modelscout.hub.download.variants import RepoFile, RepoListing
 from modelscout.tui.app import ModelscoutApp
-from modelscout.tui.downloads import build_offer
 from modelscout.tui.screens.variants import VariantScreen
 from tests.tui.helpers import main_screen, make_app, settle
 
@@ -175,7 +175,7 @@ def test_variant_picker(snap_compare) -> None:
         screen = main_screen(app)
         assert screen.catalog is not None
         model = screen.catalog.by_id()["pico-1.7b"]
-        offer = build_offer(model, listings, free_bytes=2 * GIB, present_bytes=0)
+        offer = build_offer(model.name, listings, free_bytes=2 * GIB, present_bytes=0)
         app.push_screen(VariantScreen(offer))
         await settle(pilot)
 

@@ -228,3 +228,21 @@ async def test_shift_d_offers_variants_with_sizes_and_pulls_the_chosen_one(
         assert (done.path / "pico-Q4_K_M.gguf").read_bytes() == gguf.files["pico-Q4_K_M.gguf"].data
         assert not (done.path / "pico-Q8_0.gguf").exists()
         assert main_screen(app).table.has_focus or app.screen is main_screen(app)
+
+
+def listings(hub: HubServer) -> list[str]:
+    """The repo listings asked of the Hub so far (file transfers go to /resolve/ instead)."""
+    return [r.path for r in hub.requests if r.path.startswith("/api/models/")]
+
+
+async def test_d_lists_the_repo_once_and_the_job_pulls_from_that_listing(hub: HubServer) -> None:
+    hub.add_repo(
+        PICO, small_model_files()
+    )  # it holds GGUF files itself: its GGUF repo is not asked
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        select(app, "pico-1.7b")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: job_states(app) == [JobState.DONE])
+        assert listings(hub) == [f"/api/models/{PICO}/revision/main"]

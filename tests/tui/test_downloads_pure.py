@@ -1,14 +1,16 @@
-"""The plain parts of the TUI's downloads: offers and their defaults, refusals, the fit per variant,
-the summary line, the panel's cells, the cache location and the On disk column."""
+"""The plain parts of the TUI's downloads: the fit per variant, the summary line, the panel's cells, the cache location and the On disk column."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from modelscout.display.columns import disk_columns
 from modelscout.fit.estimate import Verdict
 from modelscout.hub.download.job import Progress
+from modelscout.hub.download.offer import build_offer
 from modelscout.hub.download.queue import JobState, JobStatus
 from modelscout.hub.download.variants import RepoFile, RepoListing
-from modelscout.tui.downloads import build_offer, job_summary, runs_here
+from modelscout.tui.downloads import job_summary, runs_here
 from modelscout.tui.screens.downloads import duration, job_cells, progress_bar
 from tests.catalog.factory import model
 
@@ -24,38 +26,6 @@ GGUF = RepoListing(
     "c2",
     (RepoFile("pico-Q4_K_M.gguf", GIB), RepoFile("pico-Q8_0.gguf", 2 * GIB)),
 )
-
-
-def test_offer_lists_the_weights_then_the_gguf_repo_quantisations_only() -> None:
-    offer = build_offer(PICO, [WEIGHTS, GGUF], free_bytes=10 * GIB, present_bytes=0)
-    assert [(c.repo_id, c.variant.name) for c in offer.choices] == [
-        ("acme/Pico", "safetensors"),
-        ("acme/Pico", "all"),
-        ("acme/Pico-GGUF", "gguf:Q4_K_M"),
-        ("acme/Pico-GGUF", "gguf:Q8_0"),
-    ]
-    assert offer.default.variant.name == "safetensors"
-    assert offer.refusal(offer.default) is None
-
-
-def test_default_gives_way_to_what_fits_and_a_too_big_choice_is_refused() -> None:
-    offer = build_offer(PICO, [WEIGHTS, GGUF], free_bytes=int(1.5 * GIB), present_bytes=0)
-    assert offer.default.variant.name == "gguf:Q4_K_M"
-    fits = {c.variant.name: c.fits_disk for c in offer.choices}
-    assert fits == {"safetensors": False, "all": False, "gguf:Q4_K_M": True, "gguf:Q8_0": False}
-    refusal = offer.refusal(offer.choices[0])
-    assert refusal is not None and "needs 3.0 GiB but only 1.5 GiB is free" in refusal
-
-
-def test_bytes_already_downloaded_count_as_room() -> None:
-    offer = build_offer(PICO, [WEIGHTS], free_bytes=GIB, present_bytes=int(2.5 * GIB))
-    assert offer.default.variant.name == "safetensors" and offer.default.fits_disk
-    assert offer.refusal(offer.default) is None
-
-
-def test_unknown_free_space_never_refuses() -> None:
-    offer = build_offer(PICO, [WEIGHTS], free_bytes=None, present_bytes=0)
-    assert offer.default.fits_disk is None and offer.refusal(offer.default) is None
 
 
 class RowFit:
@@ -75,14 +45,15 @@ class RowFit:
 
 def test_runs_here_reads_the_fit_row_of_the_variant_precision() -> None:
     fit = RowFit([("F16/BF16", Verdict.CPU), ("Q8_0", Verdict.OFFLOAD), ("Q4_K_M", Verdict.GPU)])
-    offer = build_offer(PICO, [WEIGHTS, GGUF], 10 * GIB, 0, fit=fit)  # type: ignore[arg-type]
+    judge = partial(runs_here, PICO, fit)  # type: ignore[arg-type]
+    offer = build_offer(PICO.name, [WEIGHTS, GGUF], 10 * GIB, 0, runs_here=judge)
     assert {c.variant.name: c.runs_here for c in offer.choices} == {
         "safetensors": "CPU",
         "all": None,
         "gguf:Q4_K_M": "GPU",
         "gguf:Q8_0": "GPU+CPU",
     }
-    assert runs_here(PICO, offer.choices[0].variant, None) is None  # no fit engine: unknown
+    assert runs_here(PICO, None, offer.choices[0].variant) is None  # no fit engine: unknown
 
 
 def job(state: JobState, **progress: object) -> JobStatus:

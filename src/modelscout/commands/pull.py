@@ -16,6 +16,7 @@ from modelscout.commands.common import add_catalog_option, load, print_json, std
 from modelscout.errors import CatalogError, DownloadError, ModelscoutError
 
 if TYPE_CHECKING:
+    from modelscout.hub.download.offer import Offer
     from modelscout.hub.env import HubEnv
 
 EXIT_OK = 0
@@ -43,7 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--variants",
         action="store_true",
-        help="list the repo's variants with their sizes and whether they fit, then stop",
+        help="list the variants on offer (the model's separate GGUF repo included) with their "
+        "sizes and whether they fit, then stop",
     )
     parser.add_argument(
         "--local-dir", metavar="DIR", type=Path, help="put the files in DIR instead of the HF cache"
@@ -67,11 +69,11 @@ def run(args: argparse.Namespace) -> int:
     hub_env = HubEnv.from_environ()
     repo_id: str | None = None
     try:
-        repo_id, gguf_repo_id = resolve_repo(args)
-        listing, repo_id = _listing(repo_id, gguf_repo_id, hub_env, args)
+        name, repo_id, gguf_repo_id = resolve_repo(args)
+        offer = _offer(name, repo_id, gguf_repo_id, hub_env, args)
         if args.variants:
-            return _show_variants(listing, hub_env, args)
-        result = _pull(listing, hub_env, args)
+            return _show_variants(offer, args)
+        result = _pull(offer, hub_env, args)
     except DownloadCancelled as exc:
         _fail(args, repo_id, str(exc))
         return EXIT_INTERRUPTED
@@ -95,8 +97,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def resolve_repo(args: argparse.Namespace) -> tuple[str, str | None]:
-    """The Hub repo to pull (and the model's separate GGUF repo, if the catalogue knows one)."""
+def resolve_repo(args: argparse.Namespace) -> tuple[str, str, str | None]:
+    """What to call the model, the Hub repo to pull, and the model's separate GGUF repo (if the
+    catalogue knows one)."""
     from modelscout.catalog.lookup import ModelNotFound, find_model
 
     text = args.model.strip()
@@ -104,12 +107,12 @@ def resolve_repo(args: argparse.Namespace) -> tuple[str, str | None]:
         models = load(args).models
     except CatalogError:
         if "/" in text:
-            return text, None  # a Hub id needs no catalogue
+            return text, text, None  # a Hub id needs no catalogue
         raise
     wanted = text.lower()
     exact = [m for m in models if m.id == wanted or (m.repo_id or "").lower() == wanted]
     if not exact and "/" in text:
-        return text, None
+        return text, text, None
     if exact:
         model = exact[0]
     else:
@@ -119,75 +122,56 @@ def resolve_repo(args: argparse.Namespace) -> tuple[str, str | None]:
             raise DownloadError(f"{exc}; or pass a Hub repo id such as org/name") from None
     if model.repo_id is None:
         if model.gguf_repo_id:
-            return model.gguf_repo_id, None
+            return model.id, model.gguf_repo_id, None
         raise DownloadError(
             f"the catalogue has no Hugging Face repo for {model.id}: pass the repo id (org/name)"
         )
-    return model.repo_id, model.gguf_repo_id
+    return model.id, model.repo_id, model.gguf_repo_id
 
 
-def _wants_gguf(variant: str | None) -> bool:
-    if not variant:
-        return False
-    from modelscout.hub.download.variants import quant_of
+def _offer(
+    name: str, repo_id: str, gguf_repo_id: str | None, hub_env: HubEnv, args: argparse.Namespace
+) -> Offer:
+    """The same offer `d` and `D` make in the TUI: the repo, and the model's GGUF repo if the
+    repo holds no GGUF itself."""
+    from modelscout.hub.download.offer import fetch_offer
 
-    lowered = variant.lower()
-    return lowered.startswith("gguf") or quant_of(variant) is not None
-
-
-def _listing(
-    repo_id: str, gguf_repo_id: str | None, hub_env: HubEnv, args: argparse.Namespace
-) -> Any:
-    """List the repo; a GGUF request for a model whose GGUF files live in another repo goes there."""
-    from modelscout.hub.download.variants import list_repo_files
-
-    def listed(repo: str) -> Any:
-        return list_repo_files(
-            repo,
-            revision=args.revision,
-            token=hub_env.hub_token_argument,
-            endpoint=hub_env.endpoint,
-        )
-
-    listing = listed(repo_id)
-    has_gguf = any(f.path.lower().endswith(".gguf") for f in listing.files)
-    if _wants_gguf(args.variant) and not has_gguf and gguf_repo_id:
-        return listed(gguf_repo_id), gguf_repo_id
-    return listing, repo_id
+    return fetch_offer(
+        name, repo_id, gguf_repo_id, hub_env, revision=args.revision, local_dir=args.local_dir
+    )
 
 
-def _target(hub_env: HubEnv, args: argparse.Namespace) -> Path:
-    if args.local_dir is not None:
-        return Path(args.local_dir).expanduser()
-    return hub_env.cache_dir
-
-
-def _show_variants(listing: Any, hub_env: HubEnv, args: argparse.Namespace) -> int:
+def _show_variants(offer: Offer, args: argparse.Namespace) -> int:
     from modelscout.display import format as fmt
-    from modelscout.hub.download.job import free_bytes_at
-    from modelscout.hub.download.variants import default_variant, variants_for
 
-    variants = variants_for(listing)
-    free = free_bytes_at(_target(hub_env, args))
-    default = default_variant(variants, free)
+    main = offer.listings[0]
+    free = offer.free_bytes
+    room = None if free is None else free + offer.present_bytes
     if args.json:
         print_json(
             {
-                "repo_id": listing.repo_id,
-                "commit": listing.commit_sha,
-                "gated": listing.gated,
+                "repo_id": main.repo_id,
+                "commit": main.commit_sha,
+                "gated": offer.gated,
+                "repos": [
+                    {"repo_id": lst.repo_id, "commit": lst.commit_sha, "gated": lst.gated}
+                    for lst in offer.listings
+                ],
                 "free_bytes": free,
-                "default": default.name,
+                "present_bytes": offer.present_bytes,
+                "default": offer.default.variant.name,
                 "variants": [
                     {
-                        "name": v.name,
-                        "label": v.label,
-                        "size_bytes": v.size_bytes,
-                        "files": [f.path for f in v.files],
-                        "fits": v.fits(free),
+                        "name": c.variant.name,
+                        "label": c.variant.label,
+                        "repo_id": c.repo_id,
+                        "size_bytes": c.variant.size_bytes,
+                        "files": [f.path for f in c.variant.files],
+                        "fits": c.variant.fits(room),
                     }
-                    for v in variants
+                    for c in offer.choices
                 ],
+                "notes": list(offer.notes),
             }
         )
         return EXIT_OK
@@ -202,35 +186,49 @@ def _show_variants(listing: Any, hub_env: HubEnv, args: argparse.Namespace) -> i
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     table.add_column("fits")
     table.add_column("")
-    for v in variants:
-        fits = {True: "yes", False: "no", None: fmt.DASH}[v.fits(free)]
-        mark = "default" if v is default else ""
+    table.add_column("from")
+    for c in offer.choices:
+        fits = {True: "yes", False: "no", None: fmt.DASH}[c.fits_disk]
+        mark = "default" if c is offer.default else ""
+        source = "" if c.repo_id == main.repo_id else c.repo_id
         table.add_row(
-            Text(shown(v.name)), fmt.size_bytes(v.size_bytes), str(len(v.files)), fits, mark
+            Text(shown(c.variant.name)),
+            fmt.size_bytes(c.variant.size_bytes),
+            str(len(c.variant.files)),
+            fits,
+            mark,
+            Text(shown(source)),
         )
     console = stdout_console()
     gated = (
         "  [yellow]gated: accept the licence on the model page first[/yellow]"
-        if listing.gated
+        if offer.gated
         else ""
     )
-    console.print(f"[bold]{escape(shown(listing.repo_id))}[/bold]{gated}")
+    console.print(f"[bold]{escape(shown(main.repo_id))}[/bold]{gated}")
     console.print(table)
-    console.print(
-        f"[dim]{fmt.size_bytes(free)} free at {escape(str(_target(hub_env, args)))}[/dim]"
-    )
+    where = escape(str(offer.target)) if offer.target is not None else "the download folder"
+    console.print(f"[dim]{fmt.size_bytes(free)} free at {where}[/dim]")
+    for note in offer.notes:
+        console.print(Text(shown(note), style="yellow"))
     return EXIT_OK
 
 
-def _pull(listing: Any, hub_env: HubEnv, args: argparse.Namespace) -> dict[str, Any]:
+def _pull(offer: Offer, hub_env: HubEnv, args: argparse.Namespace) -> dict[str, Any]:
     from modelscout.hub.download.job import DownloadJob
     from modelscout.hub.download.request import request_in
 
+    choice = offer.choose(args.variant) if args.variant else offer.default
     request = request_in(
-        hub_env, listing.repo_id, args.variant, revision=args.revision, local_dir=args.local_dir
+        hub_env,
+        choice.repo_id,
+        choice.variant.name,
+        revision=args.revision,
+        local_dir=args.local_dir,
     )
     show = args.progress if args.progress is not None else sys.stderr.isatty()
-    bar = _ProgressBar(listing.repo_id, forced=bool(args.progress)) if show else None
+    bar = _ProgressBar(choice.repo_id, forced=bool(args.progress)) if show else None
+    listing = offer.listing_for(choice)
     job = DownloadJob(request, on_progress=bar.update if bar else None, listing=listing)
     try:
         if bar is not None:
@@ -243,7 +241,7 @@ def _pull(listing: Any, hub_env: HubEnv, args: argparse.Namespace) -> dict[str, 
         from modelscout.hub.download.job import DownloadCancelled
 
         raise DownloadCancelled(
-            f"interrupted: the partial download of {listing.repo_id} is kept; run the same pull "
+            f"interrupted: the partial download of {choice.repo_id} is kept; run the same pull "
             "again to resume"
         ) from None
     elapsed = max(result.elapsed_s, 1e-9)

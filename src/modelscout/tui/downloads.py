@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,7 @@ from modelscout.catalog.model import Model
 from modelscout.display import format as fmt
 from modelscout.errors import DownloadError
 from modelscout.hub.download.cache import LocalRepo
+from modelscout.hub.download.offer import Choice, Offer
 from modelscout.hub.download.queue import DEFAULT_MAX_RUNNING, DownloadQueue, JobState, JobStatus
 from modelscout.hub.download.variants import ALL, GGUF_PREFIX, RepoListing, Variant
 from modelscout.hub.env import HubEnv
@@ -63,45 +63,7 @@ class JobUpdated(Message):
         self.status = status
 
 
-@dataclass(frozen=True)
-class Choice:
-    """One variant offered for a model, with the repo it comes from (a model's GGUF files often
-    live in a separate repo) and what the picker shows about it."""
-
-    repo_id: str
-    variant: Variant
-    fits_disk: bool | None
-    runs_here: str | None = None  # the fit engine's verdict for this precision, when known
-
-
-@dataclass(frozen=True)
-class Offer:
-    """What `d` / `D` can pull for one model; `present_bytes` is what the cache already holds of
-    those repos (complete and partial files), which a pull does not download again."""
-
-    model_name: str
-    choices: tuple[Choice, ...]
-    default: Choice
-    free_bytes: int | None
-    present_bytes: int
-    gated: bool
-    notes: tuple[str, ...] = ()
-
-    def refusal(self, choice: Choice) -> str | None:
-        """Why `choice` cannot start for lack of disk space, or None (the job itself checks again,
-        exactly, counting only the bytes of this variant already present)."""
-        size = choice.variant.size_bytes
-        if size is None or self.free_bytes is None or size <= self.free_bytes + self.present_bytes:
-            return None
-        needed = size - self.present_bytes
-        return (
-            f"{choice.repo_id} ({choice.variant.name}) needs {fmt.size_bytes(needed)} but only "
-            f"{fmt.size_bytes(self.free_bytes)} is free: free some space (l lists downloaded "
-            "models) or choose a smaller variant with D"
-        )
-
-
-def runs_here(model: Model, variant: Variant, fit: FitLookup | None) -> str | None:
+def runs_here(model: Model, fit: FitLookup | None, variant: Variant) -> str | None:
     """The fit engine's verdict for the precision a variant holds ("GPU", "CPU", "no"), when the fit
     offers per-quantisation rows (`modelscout.fit.estimate.FitContext.model_fit`)."""
     model_fit = getattr(fit, "model_fit", None)
@@ -116,39 +78,6 @@ def runs_here(model: Model, variant: Variant, fit: FitLookup | None) -> str | No
     else:
         row = rows[0] if rows else None  # safetensors: the weights at their native precision
     return None if row is None else str(row.verdict.short)
-
-
-def build_offer(
-    model: Model,
-    listings: Sequence[RepoListing],
-    free_bytes: int | None,
-    present_bytes: int,
-    fit: FitLookup | None = None,
-    notes: Sequence[str] = (),
-) -> Offer:
-    """The variants of the model's repo, then the GGUF ones of its separate GGUF repo (if listed);
-    the default is `default_variant` over all of them."""
-    from modelscout.hub.download.variants import default_variant, variants_for
-
-    room = None if free_bytes is None else free_bytes + present_bytes
-    choices: list[Choice] = []
-    for index, listing in enumerate(listings):
-        for variant in variants_for(listing):
-            if index > 0 and not variant.name.startswith(GGUF_PREFIX):
-                continue  # from a GGUF repo only its quantisations are worth offering
-            choices.append(
-                Choice(listing.repo_id, variant, variant.fits(room), runs_here(model, variant, fit))
-            )
-    best = default_variant([c.variant for c in choices], room)
-    return Offer(
-        model_name=model.name,
-        choices=tuple(choices),
-        default=next(c for c in choices if c.variant is best),
-        free_bytes=free_bytes,
-        present_bytes=present_bytes,
-        gated=any(listing.gated for listing in listings),
-        notes=tuple(notes),
-    )
 
 
 def job_summary(jobs: Sequence[JobStatus]) -> str:
@@ -208,14 +137,17 @@ class Downloads:
     def cancel_all(self) -> None:
         self.queue.cancel_all()
 
-    def submit(self, repo_id: str, variant: str | None) -> int | None:
-        """Queue a pull, unless the same one is already queued or running."""
+    def submit(
+        self, repo_id: str, variant: str | None, listing: RepoListing | None = None
+    ) -> int | None:
+        """Queue a pull, unless the same one is already queued or running; `listing` is the
+        repo's file list when the offer has just fetched it (the job then lists nothing)."""
         for status in self.jobs.values():
             same = status.repo_id.lower() == repo_id.lower() and status.variant == variant
             if same and not status.state.finished:
                 self.app.notify(f"{repo_id} is already downloading (p shows it)")
                 return None
-        return self.queue.submit(repo_id, variant, on_update=self._forward)
+        return self.queue.submit(repo_id, variant, on_update=self._forward, listing=listing)
 
     def _forward(self, status: JobStatus) -> None:
         """Called on a download thread: hand the update to the UI thread without waiting for it."""
@@ -280,31 +212,14 @@ class Downloads:
 
     def offer_for(self, model: Model, fit: FitLookup | None) -> Offer:
         """List the model's repos and what the cache holds of them (blocking: call from a worker)."""
-        from modelscout.hub.download.job import free_bytes_at
-        from modelscout.hub.download.variants import list_repo_files
+        from modelscout.hub.download.offer import fetch_offer
 
         repo = model.repo_id or model.gguf_repo_id
         assert repo is not None
-        hub = self.hub_env
-        listings = [list_repo_files(repo, endpoint=hub.endpoint, token=hub.hub_token_argument)]
-        notes: list[str] = []
-        has_gguf = any(f.path.lower().endswith(".gguf") for f in listings[0].files)
-        if model.repo_id and model.gguf_repo_id and not has_gguf:
-            try:
-                listings.append(
-                    list_repo_files(
-                        model.gguf_repo_id, endpoint=hub.endpoint, token=hub.hub_token_argument
-                    )
-                )
-            except DownloadError as exc:
-                notes.append(f"GGUF repo not listed: {exc}")
-        wanted = {listing.repo_id.lower() for listing in listings}
-        present = sum(
-            r.size_on_disk_bytes + r.partial_bytes
-            for r in self.scan_local()
-            if r.repo_id.lower() in wanted
+        gguf_repo = model.gguf_repo_id if model.repo_id else None
+        return fetch_offer(
+            model.name, repo, gguf_repo, self.hub_env, runs_here=partial(runs_here, model, fit)
         )
-        return build_offer(model, listings, free_bytes_at(self.cache_dir), present, fit, notes)
 
     def _prepare(
         self, model: Model, fit: FitLookup | None, pick: Callable[[Offer], None] | None
@@ -325,7 +240,7 @@ class Downloads:
         if refusal is not None:
             self.app.notify(refusal, title="Not enough disk space", severity="error", timeout=12)
             return None
-        job_id = self.submit(choice.repo_id, choice.variant.name)
+        job_id = self.submit(choice.repo_id, choice.variant.name, offer.listing_for(choice))
         if job_id is not None:
             size = fmt.size_bytes(choice.variant.size_bytes)
             self.app.notify(f"Pulling {choice.repo_id} ({choice.variant.name}, {size}); p shows it")

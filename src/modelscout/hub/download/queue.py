@@ -43,6 +43,7 @@ from modelscout.hub.download.job import (
     Progress,
 )
 from modelscout.hub.download.request import request_in
+from modelscout.hub.download.variants import RepoListing
 from modelscout.hub.env import HubEnv
 
 DEFAULT_MAX_RUNNING = 2
@@ -101,6 +102,7 @@ class DownloadQueue:
         self._ids = itertools.count(1)
         self._status: dict[int, JobStatus] = {}
         self._requests: dict[int, DownloadRequest] = {}
+        self._listings: dict[int, RepoListing] = {}
         self._callbacks: dict[int, UpdateCallback | None] = {}
         self._running: dict[int, DownloadJob] = {}
         self._waiting: list[int] = []
@@ -114,8 +116,13 @@ class DownloadQueue:
         *,
         local_dir: Path | None = None,
         revision: str | None = None,
+        listing: RepoListing | None = None,
     ) -> int:
-        """Queue a download and return its job id; `variant` None means the repo's default."""
+        """Queue a download and return its job id; `variant` None means the repo's default.
+
+        `listing` is the repo's file list when the caller has just fetched it (the offer has), so
+        the job does not ask the Hub again; a retry lists afresh, since the repo may have moved on.
+        """
         request = replace(
             self._defaults,
             repo_id=repo_id,
@@ -126,6 +133,8 @@ class DownloadQueue:
         with self._lock:
             job_id = next(self._ids)
             self._requests[job_id] = request
+            if listing is not None:
+                self._listings[job_id] = listing
             self._callbacks[job_id] = on_update
             self._status[job_id] = JobStatus(
                 job_id=job_id,
@@ -167,6 +176,7 @@ class DownloadQueue:
             if status is None or status.state not in (JobState.FAILED, JobState.CANCELLED):
                 return False
             status = self._set(job_id, state=JobState.QUEUED, error=None, finished_at=None)
+            self._listings.pop(job_id, None)
             self._waiting.append(job_id)
         self._notify(job_id, status)
         self._start_waiting()
@@ -223,6 +233,7 @@ class DownloadQueue:
                 job = DownloadJob(
                     self._requests[job_id],
                     on_progress=partial(self._progress, job_id),
+                    listing=self._listings.pop(job_id, None),
                     progress_interval_s=self._interval_s,
                 )
                 self._running[job_id] = job

@@ -42,7 +42,7 @@ from modelscout.tui.widgets.model_table import ModelTable
 from modelscout.tui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from modelscout.tui.downloads import Choice, Offer
+    from modelscout.hub.download.offer import Choice, Offer
 
 
 class MainScreen(ReportsWorkerErrors, Screen[None]):

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from modelscout.display import format as fmt
-from modelscout.tui.downloads import Choice, Offer
+from modelscout.hub.download.offer import Choice, Offer
 from modelscout.tui.plain import plain
 
 COLUMNS = ("Variant", "Size", "Files", "Disk", "Runs", "", "From")

@@ -1,4 +1,4 @@
-"""`modelscout pull` offers what the TUI's `D` offers, and says when it is offline.
+"""`modelscout pull` offers what the TUI's `D` offers, and says why it cannot reach the Hub.
 
 Run through `main()` against the Hub look-alike on 127.0.0.1 (HF_ENDPOINT), on the bundled
 catalogue, where qwen3-0.6b keeps its GGUF quantisations in a separate repo.
@@ -7,6 +7,7 @@ catalogue, where qwen3-0.6b keeps its GGUF quantisations in a separate repo.
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -94,6 +95,20 @@ def test_a_quantisation_of_the_gguf_repo_is_pulled_from_the_listing_the_offer_ma
     )
     listed = [r.path for r in hub.requests if r.path.startswith("/api/models/")]
     assert listed == [f"/api/models/{QWEN}/revision/main", f"/api/models/{QWEN_GGUF}/revision/main"]
+
+
+def test_an_unreachable_hub_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    assert main(["pull", "org/tiny"]) == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(
+        f"modelscout: error: cannot reach http://127.0.0.1:{port}: network unreachable"
+    )
 
 
 def test_offline_mode_says_so_and_how_to_leave_it(hub: HubServer, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from modelscout import __version__
+from modelscout.hub.env import display_endpoint
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,10 @@ class HubApiClient:
                     response = await self._client.get(path, params=tuple(params))
             except httpx.TimeoutException:
                 problem = f"timed out after {settings.timeout_s:g} s"
+                self._count_blind_failure(problem)
+            except httpx.ConnectError as exc:  # refused, unknown host, no route
+                where = display_endpoint(str(self._client.base_url))
+                problem = f"cannot reach {where}: network unreachable ({exc})"
                 self._count_blind_failure(problem)
             except httpx.TransportError as exc:
                 problem = f"could not reach the Hub ({type(exc).__name__}: {exc})"

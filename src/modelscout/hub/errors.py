@@ -10,6 +10,7 @@ import errno
 import re
 
 from modelscout.errors import DownloadError
+from modelscout.hub.env import OFFLINE_HINT, display_endpoint
 
 LOGIN_HINT = "log in with `hf auth login` or set HF_TOKEN"
 TOKENS_URL = "https://huggingface.co/settings/tokens"
@@ -25,12 +26,12 @@ def without_credentials(text: str) -> str:
 
 
 def hub_base(endpoint: str | None) -> str:
-    """The Hub address in use, for model page links (HF_ENDPOINT when set)."""
+    """The Hub address in use, for messages and model page links, without any password in it."""
     if endpoint:
-        return endpoint.rstrip("/")
+        return display_endpoint(endpoint)
     from huggingface_hub import constants
 
-    return str(constants.ENDPOINT).rstrip("/")
+    return display_endpoint(str(constants.ENDPOINT))
 
 
 def model_url(repo_id: str, endpoint: str | None = None) -> str:
@@ -38,16 +39,27 @@ def model_url(repo_id: str, endpoint: str | None = None) -> str:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Errors worth retrying: dropped or refused connections, timeouts, and the Hub's 5xx/429/408."""
+    """Errors worth retrying: dropped or refused connections, timeouts, and the Hub's 5xx/429/408;
+    never offline mode, which no retry can change."""
     import httpx2
-    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
+    if isinstance(exc, OfflineModeIsEnabled):
+        return False
     if isinstance(exc, httpx2.TransportError):
         return True
     if isinstance(exc, HfHubHTTPError):
         status = exc.response.status_code if exc.response is not None else None
         return status is not None and (status >= 500 or status in (408, 429))
     return isinstance(exc, (ConnectionError, TimeoutError))
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """No connection could be made at all (refused, unknown host, no route): the Hub is not there,
+    as opposed to a connection that dropped mid-answer."""
+    import httpx2
+
+    return isinstance(exc, httpx2.ConnectError)
 
 
 def explain(
@@ -77,7 +89,13 @@ def _explain(
 
     if isinstance(exc, DownloadError):
         return exc
-    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.errors import HFValidationError, OfflineModeIsEnabled
+
+    if isinstance(exc, OfflineModeIsEnabled):
+        return DownloadError(
+            f"offline mode is on (HF_HUB_OFFLINE): {hub_base(endpoint)} is not asked for "
+            f"{repo_id}; {OFFLINE_HINT}"
+        )
 
     if isinstance(exc, HFValidationError):
         return DownloadError(f"'{repo_id}' is not a Hub repo id: write it as org/name")
@@ -124,6 +142,11 @@ def _explain(
     if isinstance(exc, httpx2.TransportError):
         reason = type(exc).__name__
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else reason
+        if is_unreachable(exc):
+            return DownloadError(
+                f"cannot reach {hub_base(endpoint)}: network unreachable ({detail}); check the "
+                "network connection (and HF_ENDPOINT if set), then try again"
+            )
         return DownloadError(
             f"the connection to {hub_base(endpoint)} failed ({detail}): check the network "
             f"(and HF_ENDPOINT if set); {RESUME_HINT}"

@@ -117,7 +117,7 @@ def list_repo_files(
 
     from huggingface_hub import HfApi
 
-    from modelscout.hub.errors import explain, is_transient
+    from modelscout.hub.errors import explain, is_transient, is_unreachable
 
     api = HfApi(endpoint=endpoint, token=token, library_name="modelscout")
     failures = 0
@@ -140,7 +140,8 @@ def list_repo_files(
             break
         except Exception as exc:
             failures += 1
-            if not is_transient(exc) or failures > retries:
+            # No connection at all means no Hub there: say so now rather than after the backoff.
+            if not is_transient(exc) or is_unreachable(exc) or failures > retries:
                 raise explain(exc, repo_id=repo_id, endpoint=endpoint) from None
             time.sleep(backoff_s * 2 ** (failures - 1))
     return RepoListing(

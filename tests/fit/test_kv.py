@@ -210,3 +210,19 @@ def test_a_state_size_the_catalogue_lacks_is_bounded_high_not_full_attention() -
         < kv_cache(model(total_params_b=52, architecture=None), 131072).bytes
     )
     assert dict(bounded.by_kind)["full"] == dict(exact.by_kind)["full"]
+
+
+def test_the_largest_context_per_quant_is_the_edge_of_the_gpu() -> None:
+    from modelscout.fit.estimate import Capacity, context_fits, overhead_bytes, weights_bytes
+
+    m = with_layout(GEMMA_3_12B, context=131072, total=12.2)
+    capacity = Capacity.of(machine(vram_gib=16))
+    found = context_fits(m, capacity)
+    bits = {q: r.bits for q, r in ((r.quant, r) for r in fit_model(m, machine(16)).rows)}
+    ordered = sorted(found, key=lambda q: -bits[q])
+    assert [found[q] for q in ordered] == sorted(found.values())  # fewer bits, more context
+    for quant, tokens in found.items():
+        weights = weights_bytes(12.2, bits[quant])
+        room = capacity.gpu_bytes - weights - overhead_bytes(weights, 1)
+        if 0 < tokens < 131072:
+            assert kv_cache(m, tokens).bytes <= room < kv_cache(m, tokens + 256).bytes

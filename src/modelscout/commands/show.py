@@ -85,18 +85,21 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
         console.print(Text(f"  {source.kind}: {source.ref}{detail}"))
 
 
-def _model_fit(model: Model, args: argparse.Namespace) -> tuple[ModelFit, str]:
+def _model_fit(model: Model, args: argparse.Namespace) -> tuple[ModelFit, str, dict[str, int]]:
     from modelscout.fit.context import FitContext
 
     fit = FitContext(hardware_for(args), context_tokens(args), fit_options(args))
-    return fit.model_fit(model), fit.summary()
+    return fit.model_fit(model), fit.summary(), fit.context_fits(model)
 
 
 def _fit_json(model: Model, args: argparse.Namespace) -> dict[str, object]:
     from modelscout.fit.estimate import model_fit_to_dict
 
-    model_fit, summary = _model_fit(model, args)
-    return {"hardware": summary, **model_fit_to_dict(model_fit)}
+    model_fit, summary, contexts = _model_fit(model, args)
+    out = model_fit_to_dict(model_fit)
+    for row in out["rows"]:
+        row["max_context_tokens"] = contexts.get(row["quant"])
+    return {"hardware": summary, **out}
 
 
 def _print_fit(model: Model, args: argparse.Namespace) -> None:
@@ -107,7 +110,7 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
     from modelscout.display import format as fmt
     from modelscout.fit.speed import CALIBRATION, accuracy_note
 
-    model_fit, summary = _model_fit(model, args)
+    model_fit, summary, contexts = _model_fit(model, args)
     summary = escape(summary)  # GPU names come from the driver
     console = stdout_console()
     console.print(f"\n[bold]Quantisations[/bold]  [dim]{summary}[/dim]")
@@ -118,6 +121,7 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
     table.add_column("runs", no_wrap=True)
     table.add_column("est. tok/s", justify="right", no_wrap=True)
     table.add_column("ceiling", justify="right", no_wrap=True)
+    table.add_column("max ctx", justify="right", no_wrap=True)
     for row in model_fit.rows:
         mark = " ◀" if model_fit.best is not None and row.quant == model_fit.best.quant else ""
         table.add_row(
@@ -130,6 +134,7 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
             row.verdict.short + mark,
             fmt.number(row.est_tps),
             fmt.number(row.ceiling_tps),
+            fmt.tokens(contexts.get(row.quant) or None),
         )
     console.print(table)
     best = model_fit.best

@@ -15,6 +15,7 @@ from modelscout.fit.estimate import (
     FitOptions,
     ModelFit,
     Verdict,
+    context_fits,
     context_for,
     decode_speed,
     fit_model,
@@ -58,6 +59,10 @@ class FitContext:
             )
             self._cache[model.id] = found
         return found
+
+    def context_fits(self, model: Model) -> dict[str, int]:
+        """Largest context per quantisation on this machine (see estimate.context_fits)."""
+        return context_fits(model, self._capacity, self.options)
 
     def quick(self, model: Model) -> tuple[Verdict, float | None]:
         """(verdict, estimated tokens/s) at the best quantisation, without building every row.

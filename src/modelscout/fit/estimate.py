@@ -25,6 +25,7 @@ from modelscout.fit.kv import (
     KV_TYPES,
     KvEstimate,
     kv_cache,
+    largest_context,
 )
 from modelscout.fit.quants import GIB, Quant, quants_for
 from modelscout.fit.speed import (
@@ -243,6 +244,25 @@ def quant_fit(model: Model, quant: Quant, capacity: Capacity, kv: int) -> QuantF
     return QuantFit(
         quant.name, bits, weights, kv, overhead, total, verdict, tps, gpu_fraction, ceiling
     )
+
+
+def context_fits(
+    model: Model, capacity: Capacity, options: FitOptions = DEFAULT_OPTIONS
+) -> dict[str, int]:
+    """Per quantisation, the largest context whose cache still fits beside the weights: on the
+    GPUs where there are any (the fast place), else in RAM. 0 where not even 256 tokens fit.
+
+    Worked out on demand (`show`, the detail view) rather than in `fit_model`: a dozen cache
+    sizings per quantisation are too many for every row of a sorted table."""
+    room_total = capacity.gpu_bytes if capacity.gpu_count else capacity.ram_bytes
+    found: dict[str, int] = {}
+    for quant in quants_for(model):
+        weights = weights_bytes(model.total_params_b, quant.bits_per_weight)
+        room = room_total - weights - overhead_bytes(weights, capacity.gpu_count)
+        found[quant.name] = (
+            largest_context(model, room, options.engine, options.kv_type) if room > 0 else 0
+        )
+    return found
 
 
 def decode_parts(

@@ -162,3 +162,55 @@ def test_show_prints_catalogue_text_as_it_is_and_long_values_whole(
     joined = "".join(line.strip() for line in out.splitlines())
     assert f"https://huggingface.co/{repo}" in joined
     assert all(len(line) <= 60 for line in out.splitlines())
+
+
+# Every malformed input is a usage error: one line on stderr naming what was wrong, exit status 2.
+BAD_INPUTS = [
+    (["list", "--vram", "24X"], "--vram: '24X' is not a memory size"),
+    (["list", "--ram", "0"], "--ram: '0': a memory size must be more than zero"),
+    (["list", "--gpus", "-1"], "--gpus: -1 is not a GPU count"),
+    (["list", "--gpus", "two"], "argument --gpus"),
+    (["list", "--profile", "nope"], "unknown hardware profile 'nope'"),
+    (["list", "--ctx", "abc"], "--ctx: 'abc' is not a token count"),
+    (["list", "--ctx", "1e400"], "--ctx: '1e400' is not a token count"),
+    (["list", "--limit", "0"], "--limit"),
+    (["list", "moe", "dense"], "'dense' contradicts 'moe'"),
+    (["list", "fits:no"], "'fits:no'"),
+    (["list", "tier:huge"], "unknown tier 'huge'"),
+    (["list", "ctx>=lots"], "'lots' is not a token count"),
+    (["show", "qwen3-0.6b", "--vram", "lots"], "--vram: 'lots'"),
+    (["hw", "--profile", "rtx9999"], "unknown hardware profile"),
+    (["list", "--no-such-flag"], "unrecognized arguments: --no-such-flag"),
+    (["nosuchcommand"], "invalid choice: 'nosuchcommand'"),
+]
+
+
+@pytest.mark.parametrize(("argv", "said"), BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
+def test_usage_errors_exit_2_with_one_line(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        status = main(argv)
+    except SystemExit as exc:  # argparse's own errors end through our Parser.error
+        status = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("modelscout: error: ")
+    assert said in err
+
+
+def test_every_command_help_has_its_flags_and_two_examples(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from modelscout.cli import build_parser
+
+    parser = build_parser()
+    subcommands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"list", "show", "hw", "pull", "local", "catalog"} <= set(subcommands)
+    for name, sub in subcommands.items():
+        text = sub.format_help()
+        assert "examples:" in text, name
+        examples = [line for line in text.split("examples:")[1].splitlines() if line.strip()]
+        assert len(examples) >= 2 and all(e.strip().startswith("modelscout ") for e in examples)
+        assert "README" not in text, name

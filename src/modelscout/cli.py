@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from modelscout import __version__
 from modelscout.commands import COMMANDS
@@ -20,8 +21,17 @@ EXIT_RUNTIME = 1
 EXIT_USAGE = 2
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with our error format: one line on stderr and exit status 2, for every
+    subcommand (argparse makes subparsers of the parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        error(f"{message} (see '{self.prog} --help')")
+        raise SystemExit(EXIT_USAGE)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="modelscout",
         description="Choose an open-weight language model, check it fits this machine, and pull it.",
     )

@@ -14,7 +14,7 @@ from modelscout.catalog.location import (
     cached_catalog_path,
     resolve_catalog,
 )
-from modelscout.commands.common import add_catalog_option, print_json
+from modelscout.commands.common import add_catalog_option, examples, print_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "catalog",
         help="refresh the catalogue from the Hugging Face Hub, or show which one is in use",
         description="Manage the model catalogue.",
+        **examples("modelscout catalog info", "modelscout catalog refresh --discover"),
     )
     actions = parser.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
 
@@ -33,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "entries that fail keep their previous data. Honours HF_ENDPOINT, HF_TOKEN and "
             "HF_HUB_OFFLINE."
         ),
+        **examples("modelscout catalog refresh", "modelscout catalog refresh --offline --json"),
     )
     refresh.add_argument(
         "--discover",
@@ -75,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     info = actions.add_parser(
         "info",
         help="show which catalogue is in use, where it came from and how old it is",
+        **examples("modelscout catalog info", "modelscout catalog info --json"),
     )
     info.add_argument("--json", action="store_true", help="print as a JSON object")
     add_catalog_option(info)

@@ -65,6 +65,12 @@ def stdout_console() -> Console:
     return _Console()
 
 
+def examples(*lines: str) -> dict[str, Any]:
+    """`add_parser` keywords that end a command's --help with these examples, as written."""
+    text = "examples:\n" + "\n".join(f"  {line}" for line in lines)
+    return {"epilog": text, "formatter_class": argparse.RawDescriptionHelpFormatter}
+
+
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     """Let `--catalog` follow the subcommand too (`modelscout list --catalog x.json`)."""
     parser.add_argument(

@@ -7,6 +7,7 @@ import argparse
 from modelscout.commands.common import (
     add_fit_options,
     context_tokens,
+    examples,
     hardware_for,
     print_json,
     stdout_console,
@@ -19,6 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show the detected hardware",
         description="Show the CPU, RAM, GPUs and disk space modelscout detects, and what fit uses. "
         "With --vram/--ram/--gpus/--profile, show the planned machine instead.",
+        **examples(
+            "modelscout hw", "modelscout hw --profile rtx4090 --json", "modelscout hw --profiles"
+        ),
     )
     parser.add_argument("--json", action="store_true", help="print the hardware as JSON")
     parser.add_argument(

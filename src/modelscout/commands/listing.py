@@ -11,6 +11,7 @@ from modelscout.catalog import Model, model_to_dict
 from modelscout.commands.common import (
     add_catalog_option,
     add_fit_options,
+    examples,
     fit_for,
     load,
     print_json_array,
@@ -24,9 +25,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "list",
         help="list models matching a query",
         description="List catalogue models matching QUERY, e.g. "
-        "`modelscout list tier:tiny moe active<=4 open:permissive ctx>=128k sort:-intelligence`.",
+        "`modelscout list tier:tiny moe active<=4 open:permissive ctx>=128k sort:-intelligence`. "
+        "Filters: tier:, open:, license:, creator:, modality:, moe/dense, reasoning, weights:, "
+        "gated:, fits, numeric bounds (active<=4, ctx>=32k), free words, sort:KEY,-KEY.",
+        **examples(
+            "modelscout list tier:tiny sort:-intelligence",
+            "modelscout list moe active<=4 ctx>=128k --json",
+            "modelscout list fits sort:best --profile rtx4090 --ctx 32k",
+        ),
     )
-    parser.add_argument("query", nargs="*", help="query tokens (see README: Query language)")
+    parser.add_argument(
+        "query",
+        nargs="*",
+        help="query tokens, e.g. tier:small moe ctx>=32k qwen sort:-intelligence",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON array of models")
     parser.add_argument("--limit", type=_positive_int, metavar="N", help="show at most N models")
     add_catalog_option(parser)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from modelscout.commands.common import print_json, stdout_console
+from modelscout.commands.common import examples, print_json, stdout_console
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -15,6 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list models downloaded to the Hugging Face cache",
         description="List the model repos in the Hugging Face cache (HF_HOME / HF_HUB_CACHE) with "
         "their size on disk; --delete REPO removes one after asking.",
+        **examples("modelscout local", "modelscout local --delete Qwen/Qwen3-0.6B --yes"),
     )
     parser.add_argument("--json", action="store_true", help="print a JSON array")
     parser.add_argument("--delete", metavar="REPO", help="delete this repo from the cache")

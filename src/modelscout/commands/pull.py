@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from modelscout.commands.common import add_catalog_option, load, print_json, stdout_console
+from modelscout.commands.common import (
+    add_catalog_option,
+    examples,
+    load,
+    print_json,
+    stdout_console,
+)
 from modelscout.errors import CatalogError, DownloadError, ModelscoutError
 
 if TYPE_CHECKING:
@@ -31,6 +37,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Download a model into the Hugging Face cache (HF_HOME / HF_HUB_CACHE), or into "
         "--local-dir. MODEL is a catalogue id, a catalogue repo id or any Hub repo id (org/name). "
         "Interrupted pulls resume where they stopped.",
+        **examples(
+            "modelscout pull qwen3-0.6b",
+            "modelscout pull qwen3-0.6b --variants",
+            "modelscout pull Qwen/Qwen3-0.6B-GGUF --variant Q4_K_M --local-dir ./models",
+        ),
     )
     parser.add_argument(
         "model", help="catalogue id, or Hugging Face repo id such as Qwen/Qwen3-0.6B"

@@ -12,6 +12,7 @@ from modelscout.commands.common import (
     add_catalog_option,
     add_fit_options,
     context_tokens,
+    examples,
     fit_options,
     hardware_for,
     load,
@@ -20,7 +21,7 @@ from modelscout.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from modelscout.fit.estimate import ModelFit
+    from modelscout.fit.context import FitContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "show",
         help="show one model in full",
         description="Show one model: MODEL is its id, its Hugging Face repo id or a unique name prefix.",
+        **examples(
+            "modelscout show qwen3.5-4b",
+            "modelscout show Qwen/Qwen3-0.6B --json",
+            "modelscout show gpt-oss-20b --profile rtx4090 --ctx 32k",
+        ),
     )
     parser.add_argument("model", help="catalogue id, repo id or unique name prefix")
     parser.add_argument("--json", action="store_true", help="print the model as a JSON object")
@@ -37,7 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    fit_options(args)  # a bad --engine/--kv-cache pair fails before anything is printed
+    from modelscout.fit.context import FitContext
+
+    # Every flag is read before anything is printed: a bad --vram or --ctx is one error line.
+    fit = FitContext(hardware_for(args), context_tokens(args), fit_options(args))
     catalog = load(args)
     model = find_model(catalog.models, args.model)
     siblings = twins(model, catalog.models)
@@ -45,11 +54,11 @@ def run(args: argparse.Namespace) -> int:
         out = model_to_dict(model, derived=True)
         out["hub_url"] = model.hub_url
         out["twins"] = [m.id for m in siblings]
-        out["fit"] = _fit_json(model, args)
+        out["fit"] = _fit_json(model, fit)
         print_json(out)
         return 0
     _print_model(model, siblings)
-    _print_fit(model, args)
+    _print_fit(model, fit)
     return 0
 
 
@@ -85,24 +94,17 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
         console.print(Text(f"  {source.kind}: {source.ref}{detail}"))
 
 
-def _model_fit(model: Model, args: argparse.Namespace) -> tuple[ModelFit, str, dict[str, int]]:
-    from modelscout.fit.context import FitContext
-
-    fit = FitContext(hardware_for(args), context_tokens(args), fit_options(args))
-    return fit.model_fit(model), fit.summary(), fit.context_fits(model)
-
-
-def _fit_json(model: Model, args: argparse.Namespace) -> dict[str, object]:
+def _fit_json(model: Model, fit: FitContext) -> dict[str, object]:
     from modelscout.fit.estimate import model_fit_to_dict
 
-    model_fit, summary, contexts = _model_fit(model, args)
-    out = model_fit_to_dict(model_fit)
+    contexts = fit.context_fits(model)
+    out = model_fit_to_dict(fit.model_fit(model))
     for row in out["rows"]:
         row["max_context_tokens"] = contexts.get(row["quant"])
-    return {"hardware": summary, **out}
+    return {"hardware": fit.summary(), **out}
 
 
-def _print_fit(model: Model, args: argparse.Namespace) -> None:
+def _print_fit(model: Model, fit: FitContext) -> None:
     """The quantisation table: memory needed at each, and whether it runs on this hardware."""
     from rich.markup import escape
     from rich.table import Table
@@ -110,8 +112,8 @@ def _print_fit(model: Model, args: argparse.Namespace) -> None:
     from modelscout.display import format as fmt
     from modelscout.fit.speed import CALIBRATION, accuracy_note
 
-    model_fit, summary, contexts = _model_fit(model, args)
-    summary = escape(summary)  # GPU names come from the driver
+    model_fit, contexts = fit.model_fit(model), fit.context_fits(model)
+    summary = escape(fit.summary())  # GPU names come from the driver
     console = stdout_console()
     console.print(f"\n[bold]Quantisations[/bold]  [dim]{summary}[/dim]")
     table = Table(box=None, header_style="bold", pad_edge=False)

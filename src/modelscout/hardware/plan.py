@@ -102,7 +102,7 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
         gpus = [
             Gpu(
                 template.vendor if template else "planned",
-                template.name if template and options.profile else f"GPU {vram / GIB:g} GiB",
+                template.name if template and options.profile else "planned GPU",
                 0,
                 vram,
                 vram,

@@ -95,7 +95,9 @@ class RecordedRequest:
 class HubServer:
     """Two listeners on 127.0.0.1: the Hub API (`url`) and the file CDN (`cdn_url`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
+        """`port` 0 takes a free one; a given port lets a test bring up a Hub where a client has
+        so far found nothing listening."""
         self.repos: dict[str, HubRepo] = {}
         self.valid_tokens: set[str] = set()
         self.requests: list[RecordedRequest] = []
@@ -105,7 +107,7 @@ class HubServer:
         self._failure_status: dict[str, int] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._hub = _Server(("127.0.0.1", 0), _handler(self, "hub"))
+        self._hub = _Server(("127.0.0.1", port), _handler(self, "hub"))
         self._cdn = _Server(("127.0.0.1", 0), _handler(self, "cdn"))
         self.url = f"http://127.0.0.1:{self._hub.server_address[1]}"
         self.cdn_url = f"http://127.0.0.1:{self._cdn.server_address[1]}"

@@ -3,7 +3,11 @@ resume, the downloads panel, refusals, and asking before quitting mid-download."
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
+
+import pytest
+from textual.widgets import Static
 
 from modelscout.hub.download.queue import JobState
 from modelscout.tui.screens.confirm import ConfirmScreen
@@ -246,3 +250,43 @@ async def test_d_lists_the_repo_once_and_the_job_pulls_from_that_listing(hub: Hu
         await pilot.press("d")
         await wait_until(pilot, lambda: job_states(app) == [JobState.DONE])
         assert listings(hub) == [f"/api/models/{PICO}/revision/main"]
+
+
+async def test_a_pull_that_cannot_reach_the_hub_stays_in_the_panel_and_r_tries_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on yet: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-token"))
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        select(app, "pico-1.7b")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: job_states(app) == [JobState.FAILED])
+        (failed,) = app.downloads.statuses()
+        assert failed.repo_id == PICO and failed.error is not None
+        assert f"cannot reach http://127.0.0.1:{port}: network unreachable" in failed.error
+
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, DownloadsScreen)
+        assert [str(c) for c in app.screen.table.get_row_at(0)[:3]] == [PICO, "default", "failed"]
+        detail = str(app.screen.query_one("#downloads-detail", Static).render())
+        assert "network unreachable" in detail and "r retries" in detail
+
+        hub = HubServer(port=port)  # the network is back
+        try:
+            repo = hub.add_repo(PICO, small_model_files())
+            await pilot.press("r")
+            await wait_until(pilot, lambda: job_states(app) == [JobState.DONE])
+            (done,) = app.downloads.statuses()
+            assert (done.repo_id, done.variant) == (PICO, "safetensors") and done.job_id > 0
+            assert done.path is not None and (done.path / BIG).read_bytes() == repo.files[BIG].data
+            await wait_until(pilot, lambda: "done" in str(app.screen.table.get_row_at(0)[2]))
+            assert app.screen.table.row_count == 1  # the job took the failed entry's place
+        finally:
+            hub.close()

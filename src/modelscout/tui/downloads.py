@@ -11,8 +11,11 @@ announces state changes as notifications and publishes `changed` for what shows 
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +29,7 @@ from modelscout.errors import DownloadError
 from modelscout.hub.download.cache import LocalRepo
 from modelscout.hub.download.offer import Choice, Offer
 from modelscout.hub.download.queue import DEFAULT_MAX_RUNNING, DownloadQueue, JobState, JobStatus
+from modelscout.hub.download.request import Progress
 from modelscout.hub.download.variants import ALL, GGUF_PREFIX, RepoListing, Variant
 from modelscout.hub.env import HubEnv
 from modelscout.query import FitLookup
@@ -53,6 +57,9 @@ DOWNLOAD_BINDINGS: list[BindingType] = [
         tooltip="Refresh catalogue from the Hub",
     ),
 ]
+
+
+_NO_PROGRESS = Progress(bytes_done=0, bytes_total=None, files_done=0, files_total=0)
 
 
 class JobUpdated(Message):
@@ -115,6 +122,10 @@ class Downloads:
         self.cache_dir = self.hub_env.cache_dir
         self.queue = DownloadQueue(max_running, hub_env=self.hub_env)
         self.jobs: dict[int, JobStatus] = {}
+        # Pulls whose listing failed stay in the panel under ids of their own (below zero, so
+        # they never meet a queue job's), with what `r` runs to try again.
+        self._entry_ids = itertools.count(-1, -1)
+        self._prepare_again: dict[int, Callable[[], None]] = {}
         self.on_disk: dict[str, int] = {}  # lower-case repo id -> bytes, partial files included
         self.partial: frozenset[str] = frozenset()  # repos holding an unfinished download
         self.changed: Signal[JobStatus] = Signal(app, "downloads-changed")
@@ -123,7 +134,8 @@ class Downloads:
     # -- jobs --------------------------------------------------------------------------------
 
     def statuses(self) -> list[JobStatus]:
-        return [self.jobs[k] for k in sorted(self.jobs)]
+        """Every job, and every pull whose preparation failed, oldest first."""
+        return sorted(self.jobs.values(), key=lambda s: (s.submitted_at, s.job_id))
 
     def active(self) -> bool:
         return self.queue.active()
@@ -132,7 +144,15 @@ class Downloads:
         return self.queue.cancel(job_id)
 
     def retry(self, job_id: int) -> bool:
-        return self.queue.retry(job_id)
+        """Queue a failed or cancelled job again, or prepare a pull again whose listing failed."""
+        again = self._prepare_again.pop(job_id, None)
+        if again is None:
+            return self.queue.retry(job_id)
+        status = replace(self.jobs[job_id], state=JobState.QUEUED, error=None, finished_at=None)
+        self.jobs[job_id] = status
+        self.changed.publish(status)
+        again()
+        return True
 
     def cancel_all(self) -> None:
         self.queue.cancel_all()
@@ -189,9 +209,11 @@ class Downloads:
         *,
         fit: FitLookup | None = None,
         pick: Callable[[Offer], None] | None = None,
+        entry: int | None = None,
     ) -> None:
         """Start pulling `model`: list its repos in a worker, then submit the default variant, or
-        hand the offer to `pick` (the variant picker), which submits with `start`."""
+        hand the offer to `pick` (the variant picker), which submits with `start`. `entry` is the
+        panel entry of an earlier attempt whose preparation failed (`r` tries again)."""
         if model is None:
             return
         repo = model.repo_id or model.gguf_repo_id
@@ -203,7 +225,7 @@ class Downloads:
             return
         self.app.notify(f"Listing {repo} on the Hub…", timeout=2)
         self.app.run_worker(
-            partial(self._prepare, model, fit, pick),
+            partial(self._prepare, model, fit, pick, entry),
             thread=True,
             group="pull",
             name=f"list {repo}",
@@ -222,17 +244,56 @@ class Downloads:
         )
 
     def _prepare(
-        self, model: Model, fit: FitLookup | None, pick: Callable[[Offer], None] | None
+        self,
+        model: Model,
+        fit: FitLookup | None,
+        pick: Callable[[Offer], None] | None,
+        entry: int | None,
     ) -> None:
         try:
             offer = self.offer_for(model, fit)
         except DownloadError as exc:
-            self._call(self.app.notify, str(exc), title="Cannot pull", severity="error", timeout=12)
+            self._call(self._not_prepared, model, fit, pick, entry, str(exc))
             return
+        self._call(self._prepared, offer, pick, entry)
+
+    def _prepared(
+        self, offer: Offer, pick: Callable[[Offer], None] | None, entry: int | None
+    ) -> None:
+        gone = self.jobs.pop(entry, None) if entry is not None else None
+        if gone is not None:  # the real job takes the entry's place in the panel
+            self.changed.publish(gone)
         if pick is not None:
-            self._call(pick, offer)
+            pick(offer)
         else:
-            self._call(self.start, offer, offer.default)
+            self.start(offer, offer.default)
+
+    def _not_prepared(
+        self,
+        model: Model,
+        fit: FitLookup | None,
+        pick: Callable[[Offer], None] | None,
+        entry: int | None,
+        error: str,
+    ) -> None:
+        """Say why the pull could not start, and keep it in the panel, where `r` tries again."""
+        self.app.notify(error, title="Cannot pull", severity="error", timeout=12)
+        job_id = entry if entry is not None else next(self._entry_ids)
+        earlier = self.jobs.get(job_id)
+        now = time.time()
+        status = JobStatus(
+            job_id=job_id,
+            repo_id=model.repo_id or model.gguf_repo_id or model.name,
+            variant=None if pick is None else "to choose",
+            state=JobState.FAILED,
+            progress=_NO_PROGRESS,
+            error=error,
+            submitted_at=earlier.submitted_at if earlier is not None else now,
+            finished_at=now,
+        )
+        self.jobs[job_id] = status
+        self._prepare_again[job_id] = partial(self.pull, model, fit=fit, pick=pick, entry=job_id)
+        self.changed.publish(status)
 
     def start(self, offer: Offer, choice: Choice) -> int | None:
         """Submit `choice` unless the disk cannot hold it (UI thread)."""

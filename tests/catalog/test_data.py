@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -210,3 +211,21 @@ def test_article_models_are_present() -> None:
 def test_catalogue_file_has_no_derived_fields() -> None:
     raw = json.loads(bundled_catalog_path().read_text())
     assert all("tier" not in e and "openness" not in e for e in raw["models"])
+
+
+def test_notes_speak_to_the_user_not_of_the_curation() -> None:
+    # Provenance (which page was read, which file a fact came from) lives in `sources`.
+    curation = re.compile(
+        r"\b(I|me|my)\b|\.json|\.txt|(?<![\d,])00[0-4]\b|\bverify\b|\bnot seen\b|\bconsulted\b|\bcurat"
+    )
+    for model in CATALOG.values():
+        if model.notes:
+            assert not curation.search(model.notes), (model.id, model.notes)
+
+
+def test_the_official_gguf_repos_are_offered() -> None:
+    assert (
+        CATALOG["apriel-v1.6-15b-thinker"].gguf_repo_id
+        == "ServiceNow-AI/Apriel-1.6-15b-Thinker-GGUF"
+    )
+    assert CATALOG["gpt-oss-120b"].gguf_repo_id == "ggml-org/gpt-oss-120b-GGUF"

@@ -5,7 +5,7 @@ The CLI's `show` and the TUI's detail screen print the same rows from here, so t
 
 from __future__ import annotations
 
-from modelscout.catalog.model import Model
+from modelscout.catalog.model import Architecture, LayerGroup, Model
 from modelscout.display import format as fmt
 
 # (label, catalogue fields whose sources back the value)
@@ -13,6 +13,7 @@ FIELD_SOURCES: dict[str, tuple[str, ...]] = {
     "repository": ("repo_id",),
     "parameters": ("total_params_b", "active_params_b"),
     "architecture": ("moe",),
+    "layout": ("layers",),
     "context": ("context_tokens",),
     "reasoning": ("reasoning",),
     "modality": ("modality",),
@@ -35,6 +36,7 @@ def field_rows(model: Model) -> list[tuple[str, str]]:
         ("tier", model.tier),
         ("parameters", f"{fmt.params(model.total_params_b)} total, {active} active"),
         ("architecture", "mixture of experts" if model.moe else "dense"),
+        *([("layout", layout_text(model.architecture))] if model.architecture else []),
         ("context", fmt.tokens(model.context_tokens)),
         ("reasoning", fmt.yes_no(model.reasoning)),
         ("modality", model.modality),
@@ -53,6 +55,29 @@ def field_rows(model: Model) -> list[tuple[str, str]]:
             ("downloads / likes", f"{fmt.number(model.downloads)} / {fmt.number(model.likes)}")
         )
     return rows
+
+
+def _group_text(group: LayerGroup) -> str:
+    heads = f"{group.kv_heads} KV heads of {group.head_dim}"
+    match group.kind:
+        case "full":
+            return f"{group.count} full attention ({heads})"
+        case "sliding":
+            return f"{group.count} sliding window of {group.window_tokens:,} ({heads})"
+        case "latent":
+            rank, rope = group.kv_lora_rank, group.rope_head_dim
+            return f"{group.count} latent attention (rank {rank} + {rope} rope)"
+        case "linear" | "recurrent" | "conv":
+            return f"{group.count} {group.kind} (fixed-size state)"
+        case _:
+            return f"{group.count} feed-forward only"
+
+
+def layout_text(arch: Architecture) -> str:
+    """How the model keeps its context, layer kind by layer kind: what the KV cache depends on."""
+    if not arch.layout_known:
+        return f"unknown: {arch.unknown_reason}"
+    return f"{arch.layers} layers: " + ", ".join(_group_text(g) for g in arch.groups)
 
 
 def sources_for(model: Model, label: str) -> str:

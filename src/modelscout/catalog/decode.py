@@ -23,6 +23,9 @@ from typing import Any
 
 from modelscout.catalog.model import Model, layout_problem
 
+# Beyond any real count (parameters in billions, tokens, downloads, prices): a larger number is a
+# corrupt or hostile file, and keeping it out keeps every later sum and format finite.
+MAX_NUMBER = 1e15
 # About 4,500 Hub-sized entries: below this the careful path costs under a tenth of a second.
 DECODE_LARGE_MIN_BYTES = 4_000_000
 # Decoded bytes to let pile up before handing their pages back.
@@ -46,10 +49,30 @@ def _get_decoders() -> tuple[Any, Any]:
     return _decoders
 
 
+def _out_of_range(value: float | None) -> bool:
+    return value is not None and not -MAX_NUMBER <= value <= MAX_NUMBER
+
+
 def _breaks_a_rule(m: Model) -> bool:
     """The value rules of `load._FIELDS` beyond type; a test keeps the two in step."""
     return (
-        not m.id
+        any(
+            map(
+                _out_of_range,
+                (
+                    m.total_params_b,
+                    m.active_params_b,
+                    m.context_tokens,
+                    m.intelligence_index,
+                    m.price_usd_per_mtok,
+                    m.speed_tps,
+                    m.downloads,
+                    m.likes,
+                    m.hub_params_b,
+                ),
+            )
+        )
+        or not m.id
         or not m.name
         or not m.modality
         or m.total_params_b <= 0

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import gc
 import json
+import math
+import reprlib
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from modelscout.catalog.decode import DECODE_LARGE_MIN_BYTES, decode_large_file
+from modelscout.catalog.decode import DECODE_LARGE_MIN_BYTES, MAX_NUMBER, decode_large_file
 from modelscout.catalog.model import Architecture, Model, Source, layout_problem
 from modelscout.errors import CatalogError
 
@@ -26,10 +29,32 @@ SCHEMA_VERSION = 2
 READABLE_SCHEMA_VERSIONS: tuple[int, ...] = (1, 2)
 
 _NUMBER = (int, float)
+# The largest catalogue file read; a Hub-sized one of 100,000 models is about 100 MB.
+MAX_CATALOG_BYTES = 1 << 30
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, _NUMBER) and not isinstance(value, bool)
+    """A finite JSON number within MAX_NUMBER either side (no bool, no inf, no 400-digit int)."""
+    if isinstance(value, bool) or not isinstance(value, _NUMBER):
+        return False
+    if isinstance(value, int):
+        return -MAX_NUMBER <= value <= MAX_NUMBER
+    return math.isfinite(value) and -MAX_NUMBER <= value <= MAX_NUMBER
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 3, 80, 80, 40
+
+
+def _brief(value: object) -> str:
+    """A short repr for an error message: a hostile value may be 100,000 lists deep or 400 digits."""
+    if isinstance(value, str) and len(value) <= 80:
+        return repr(value)
+    return _REPR.repr(value)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and _is_number(value)
 
 
 # field -> (required, check, description for the error message)
@@ -47,7 +72,7 @@ _FIELDS: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "moe": (True, lambda v: isinstance(v, bool), "true or false"),
     "context_tokens": (
         False,
-        lambda v: v is None or (isinstance(v, int) and v > 0),
+        lambda v: v is None or (_is_count(v) and v > 0),
         "a positive integer or null",
     ),
     "reasoning": (True, lambda v: v is None or isinstance(v, bool), "true, false or null"),
@@ -69,8 +94,8 @@ _FIELDS: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
         "'org/name' or null",
     ),
     "curated": (False, lambda v: isinstance(v, bool), "true or false"),
-    "downloads": (False, lambda v: v is None or isinstance(v, int), "an integer or null"),
-    "likes": (False, lambda v: v is None or isinstance(v, int), "an integer or null"),
+    "downloads": (False, lambda v: v is None or _is_count(v), "an integer or null"),
+    "likes": (False, lambda v: v is None or _is_count(v), "an integer or null"),
     "last_modified": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
     "refreshed_at": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
     "pipeline_tag": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
@@ -116,12 +141,12 @@ class Catalog:
 def _source_from(value: object, where: str) -> Source:
     if not isinstance(value, dict) or not isinstance(value.get("ref"), str):
         raise CatalogError(f"{where}: field 'sources': each source must be an object with a 'ref'")
-    return Source(
-        kind=str(value.get("kind", "table")),
-        ref=value["ref"],
-        detail=value.get("detail"),
-        says=dict(value.get("says") or {}),
-    )
+    kind, detail, says = value.get("kind", "table"), value.get("detail"), value.get("says")
+    if not isinstance(kind, str) or not (detail is None or isinstance(detail, str)):
+        raise CatalogError(f"{where}: field 'sources': a source's kind and detail must be strings")
+    if not (says is None or isinstance(says, dict)):
+        raise CatalogError(f"{where}: field 'sources': a source's 'says' must be an object")
+    return Source(kind=kind, ref=value["ref"], detail=detail, says=dict(says or {}))
 
 
 def _architecture_from(value: dict[str, Any], label: str, version: int) -> Architecture:
@@ -151,7 +176,8 @@ def model_from_dict(
     """
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: entry must be an object, got {type(entry).__name__}")
-    label = f"{where} ({entry.get('id', '?')})"
+    ident = entry.get("id", "?")
+    label = f"{where} ({ident if isinstance(ident, str) and len(ident) <= 80 else _brief(ident)})"
     for name, (required, check, description) in _FIELDS.items():
         if name not in entry:
             if required:
@@ -159,7 +185,7 @@ def model_from_dict(
             continue
         if not check(entry[name]):
             raise CatalogError(
-                f"{label}: field '{name}' must be {description}, got {entry[name]!r}"
+                f"{label}: field '{name}' must be {description}, got {_brief(entry[name])}"
             )
     unknown = sorted(set(entry) - set(_FIELDS) - _DERIVED)
     if unknown and notices is not None:
@@ -261,6 +287,11 @@ def parse_catalog(
     return tuple(models), built
 
 
+def _no_constant(name: str) -> float:
+    """json's hook for NaN and Infinity, which are not JSON and no count is."""
+    raise ValueError(f"{name} is not a number a catalogue may hold")
+
+
 def load_catalog(path: Path, origin: str = "file") -> Catalog:
     """Read, decode and validate one catalogue file."""
     # A Hub-sized catalogue is a million small objects made at once. The cyclic collector would scan
@@ -271,7 +302,15 @@ def load_catalog(path: Path, origin: str = "file") -> Catalog:
     gc.disable()
     try:
         try:
-            large = path.stat().st_size >= DECODE_LARGE_MIN_BYTES
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # /dev/zero, a FIFO: would never end
+                raise CatalogError(f"{path}: not a regular file")
+            if info.st_size > MAX_CATALOG_BYTES:
+                raise CatalogError(
+                    f"{path}: {info.st_size} bytes is larger than any catalogue "
+                    f"({MAX_CATALOG_BYTES} at most)"
+                )
+            large = info.st_size >= DECODE_LARGE_MIN_BYTES
             decoded = decode_large_file(path, READABLE_SCHEMA_VERSIONS) if large else None
             raw = b"" if decoded is not None else path.read_bytes()
         except FileNotFoundError:
@@ -282,12 +321,16 @@ def load_catalog(path: Path, origin: str = "file") -> Catalog:
             gc.freeze()
             return Catalog(models=decoded[0], path=path, origin=origin, built=decoded[1])
         try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            data = json.loads(raw, parse_constant=_no_constant)
+        except RecursionError:
+            raise CatalogError(f"{path}: not a catalogue (JSON nested too deeply)") from None
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError among them
             where = (
                 f"line {exc.lineno} column {exc.colno}"
                 if isinstance(exc, json.JSONDecodeError)
                 else "encoding"
+                if isinstance(exc, UnicodeDecodeError)
+                else str(exc)
             )
             raise CatalogError(f"{path}: not valid JSON ({where})") from None
         del raw  # the file's bytes are as large as the records: free them before building

@@ -18,6 +18,7 @@ from modelscout.files import write_atomic
 SETTINGS_FILE = "tui.json"
 DEFAULT_QUERY = "sort:-intelligence"
 DEFAULT_CONTEXT_TOKENS = 8192
+MAX_CONTEXT_TOKENS = 1_000_000_000  # far past any model's context; a larger one is a broken file
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Settings(), None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON or encoding
         return Settings(), f"{path}: saved settings ignored ({exc.__class__.__name__})"
     if not isinstance(data, dict):
         return Settings(), f"{path}: saved settings ignored (not a JSON object)"
@@ -54,7 +55,9 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
             theme=theme if isinstance(theme, str) else None,
             context_tokens=(
                 context
-                if isinstance(context, int) and not isinstance(context, bool) and context >= 0
+                if isinstance(context, int)
+                and not isinstance(context, bool)
+                and 0 <= context <= MAX_CONTEXT_TOKENS
                 else defaults.context_tokens
             ),
         ),

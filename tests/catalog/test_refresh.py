@@ -687,3 +687,44 @@ def test_counters_the_hub_leaves_out_keep_their_old_values() -> None:
     )
     assert (after.downloads, after.likes, after.license) == (10, 2, "mit")
     assert after.refreshed_at == "2026-11-25T00:00:00Z"
+
+
+# --- a hostile Hub: answers that would crash the refresh or poison the cache ----------------------
+
+ESC_ID = "evil/\x1b]0;owned\x07x"
+
+
+def test_hostile_answers_never_crash_the_refresh_nor_reach_the_cache(api: HubApiServer) -> None:
+    """Each would crash the refresh or make it write a cache its own loader rejects."""
+    api.answers["model:Qwen/Qwen3-8B"] = {"id": "Qwen/Qwen3-8B", "safetensors": {"total": 10**400}}
+    api.answers["model:google/gemma-3-4b-it"] = {
+        "id": "google/gemma-3-4b-it",
+        "safetensors": {"total": -5},
+        "downloads": -3,
+        "likes": 10**30,
+    }
+    api.answers["gguf:meta-llama/Llama-3.1-8B-Instruct"] = [{"id": "no-slash"}, {"id": "a/b"}]
+    api.answers["discover"] = [
+        {"id": "org/fine", "safetensors": {"total": 7_000_000_000}, "tags": 5},
+        {"id": "a/", "safetensors": {"total": 1_000_000_000}},
+        {"id": ESC_ID, "safetensors": {"total": 1_000_000_000}},
+        {"id": "org/negative", "safetensors": {"total": -1}},
+        {"id": "org/huge", "safetensors": {"total": 10**400}},
+        "not an object",
+    ]
+    result = refresh_catalog(catalogue(), discover=DiscoverQuery(limit=10), settings=quick())
+    models = by_id(result.models)
+    assert result.discovered == ("org/fine",)
+    assert models["qwen3-8b"].hub_params_b is None  # a 400-digit count is no count
+    assert models["gemma-3-4b"].hub_params_b is None and models["gemma-3-4b"].downloads is None
+    assert models["llama-3.1-8b"].gguf_repos == ("a/b",)
+    saved = save_refreshed(result)
+    assert {m.id for m in load_catalog(saved).models} == set(models)
+
+
+def test_a_result_the_loader_would_refuse_is_never_written(api: HubApiServer) -> None:
+    old = old_cache()
+    bad = hub_refresh.RefreshResult(models=(model(), model()))  # the same id twice
+    with pytest.raises(hub_refresh.RefreshError, match="not written.*duplicate id"):
+        save_refreshed(bad)
+    assert cached_catalog_path().read_bytes() == old

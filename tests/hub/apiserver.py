@@ -14,7 +14,12 @@ Faults are scripted per request key (``model:{repo}``, ``gguf:{repo}``, ``discov
 each request takes the next step; when the steps run out the recorded answer is sent. Steps:
 ``"500"``, ``"404"``, ``"401"`` (invalid token), ``"429:N"`` (Retry-After: N), ``"ratelimit:N"`` (429
 with the Hub's ``RateLimit`` header only), ``"malformed"`` (200 with broken JSON), ``"hang"`` (hold the
-request until `release()` or a 10 s safety limit).
+request until `release()` or a 10 s safety limit). How the next answers' bodies are sent is scripted
+under the key ``body``, whatever they answer: ``"drip:S"`` (one byte every S seconds), ``"huge:MB"``
+(a valid JSON list of MB megabytes instead, streamed).
+
+A hostile Hub: `answers[key] = value` serves `value` as the JSON answer for that key instead of the
+recorded one (wrong types, huge numbers, ids that are not repo ids, escape sequences).
 """
 
 from __future__ import annotations
@@ -64,6 +69,8 @@ class HubApiServer:
         self.data = data
         self.requests: list[Seen] = []
         self.steps: dict[str, list[str]] = {}
+        self.answers: dict[str, Any] = {}
+        self.body_bytes_sent = 0
         self.honour_num_parameters = True
         self.delay_s = (
             0.0  # added to every answer: a network round trip, for bench/bench_refresh.py
@@ -124,6 +131,8 @@ class HubApiServer:
             step = None
         if step is not None:
             return _fault(step)
+        if key in self.answers:
+            return _json(200, self.answers[key])
         if key.startswith("model:"):
             return self._model_info(repo, seen)
         if key.startswith("gguf:"):
@@ -180,18 +189,36 @@ class HubApiServer:
                             barrier.wait(timeout=HANG_LIMIT_S)
                     if server.delay_s:
                         time.sleep(server.delay_s)
+                    step = server._next_step("body")
                     status, headers, body = server.answer(seen)
                 finally:
                     with server._lock:
                         server.in_flight -= 1
+                name, _, arg = (step or "").partition(":")
+                if name == "huge":
+                    body, chunks = b"", _huge_json(int(arg))
+                    length = sum(len(c) for c in _huge_json(int(arg)))
+                else:
+                    chunks, length = iter([body]), len(body)
                 self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
+                for header, value in headers.items():
+                    self.send_header(header, value)
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
                 # A client that gave up (a timeout test) has closed the connection: nothing to tell.
                 with suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body)
+                    if name == "drip":
+                        self.wfile.flush()
+                        for index in range(len(body)):
+                            if server._release.wait(float(arg)):
+                                return
+                            self.wfile.write(body[index : index + 1])
+                            self.wfile.flush()
+                            server.body_bytes_sent += 1
+                        return
+                    for chunk in chunks:
+                        self.wfile.write(chunk)
+                        server.body_bytes_sent += len(chunk)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -201,6 +228,15 @@ class HubApiServer:
 
 def _json(status: int, value: object) -> tuple[int, dict[str, str], bytes]:
     return status, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(value).encode()
+
+
+def _huge_json(megabytes: int) -> Iterator[bytes]:
+    """A valid JSON list of about `megabytes` MB, made as it is sent."""
+    row = b'{"id": "org/model", "downloads": 1},' * 1000
+    yield b"["
+    for _ in range(megabytes * 1024 * 1024 // len(row)):
+        yield row
+    yield b"0]"
 
 
 def _not_found() -> tuple[int, dict[str, str], bytes]:

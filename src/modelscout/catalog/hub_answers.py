@@ -7,10 +7,29 @@ nothing, and a discovered repo without an exact parameter count is left out rath
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from modelscout.catalog import Model, Source
+from modelscout.catalog.decode import MAX_NUMBER
 from modelscout.hub.env import display_endpoint
+
+# A Hub repo id as the Hub allows them (huggingface_hub's validate_repo_id): `org/name`, each part
+# of letters, digits, '.', '_' and '-', at most 96 long, no '--' or '..'. An id of any other shape
+# from an answer is not a model we could show or pull.
+_REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
+# The longest text taken from an answer (a licence id, a date, a task name).
+MAX_TEXT = 200
+
+
+def is_repo_id(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and _REPO_ID.fullmatch(value) is not None
+        and "--" not in value
+        and ".." not in value
+    )
+
 
 # Hub `model_type` tags of mixture-of-experts architectures (config.json's model_type); any tag
 # ending in "moe" (qwen3_moe, granitemoe, olmoe) counts too.
@@ -20,11 +39,14 @@ MOE_MODEL_TYPES = frozenset(
 
 
 def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """A count: an integer from 0 to MAX_NUMBER (no bool, no negative, no 400-digit number)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_NUMBER:
+        return value
+    return None
 
 
 def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_TEXT else None
 
 
 def _fallback(value: int | None, old: int | None) -> int | None:
@@ -35,7 +57,7 @@ def _params_b(info: dict[str, Any]) -> float | None:
     """The exact parameter count from `safetensors.total`, in billions."""
     safetensors = info.get("safetensors")
     total = _int_or_none(safetensors.get("total")) if isinstance(safetensors, dict) else None
-    return total / 1e9 if total else None
+    return total / 1e9 if total else None  # a positive count below MAX_NUMBER: a finite float
 
 
 def _license(info: dict[str, Any]) -> str | None:
@@ -90,11 +112,13 @@ def apply_hub_info(
 
 def discovered_model(info: dict[str, Any], endpoint: str, now: str) -> Model | None:
     """An uncurated catalogue row for a Hub model, or None without an exact parameter count."""
-    repo_id = _str_or_none(info.get("id"))
+    repo_id = info.get("id")
     params_b = _params_b(info)
-    if repo_id is None or "/" not in repo_id or params_b is None:
+    if not is_repo_id(repo_id) or params_b is None:
         return None
-    tags = [t for t in info.get("tags") or () if isinstance(t, str)]
+    assert isinstance(repo_id, str)
+    listed = info.get("tags")
+    tags = [t for t in listed if isinstance(t, str)] if isinstance(listed, list) else []
     moe = any(t in MOE_MODEL_TYPES or t.endswith("moe") for t in tags)
     pipeline_tag = _str_or_none(info.get("pipeline_tag"))
     created = _str_or_none(info.get("createdAt"))

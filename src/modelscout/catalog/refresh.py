@@ -15,6 +15,7 @@ progress=...)`, then `save_refreshed(result)` when `result.changed` and reload w
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,8 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from modelscout.catalog import SCHEMA_VERSION, Model, load_catalog, model_to_dict
-from modelscout.catalog.hub_answers import apply_hub_info, discovered_model
+from modelscout.catalog import SCHEMA_VERSION, Model, load_catalog, model_from_dict, model_to_dict
+from modelscout.catalog.hub_answers import apply_hub_info, discovered_model, is_repo_id
+from modelscout.catalog.load import parse_catalog
 from modelscout.catalog.location import bundled_catalog_path, cached_catalog_path, write_catalog
 from modelscout.errors import CatalogError, ModelscoutError
 from modelscout.hub.api import (
@@ -172,7 +174,7 @@ async def refresh_catalog_async(
                     gguf = tuple(
                         e["id"]
                         for e in (found if isinstance(found, list) else [])
-                        if isinstance(e, dict) and isinstance(e.get("id"), str)
+                        if isinstance(e, dict) and is_repo_id(e.get("id"))
                     )
                 except ApiFailure as exc:
                     notes.append(f"{repo_id}: GGUF lookup failed: {exc.message}")
@@ -198,9 +200,21 @@ async def refresh_catalog_async(
             results, found, discover_error = await fetched, [], None
 
     infos = {o.repo_id: (info, gguf) for o, info, gguf in results if info is not None}
-    refreshed = tuple(
-        apply_hub_info(m, *infos[m.repo_id], base_url, now) if m.repo_id in infos else m
-        for m in models
+    unusable: dict[str, str] = {}  # repo id -> why its answer made a row the loader refuses
+    refreshed_rows: list[Model] = []
+    for m in models:
+        new_row = apply_hub_info(m, *infos[m.repo_id], base_url, now) if m.repo_id in infos else m
+        problem = _refused(new_row) if new_row is not m else None
+        if problem is not None and m.repo_id is not None:
+            unusable[m.repo_id] = f"the Hub's answer was not usable ({problem})"
+            new_row = m  # keeps its previous data, as a failed request does
+        refreshed_rows.append(new_row)
+    refreshed = tuple(refreshed_rows)
+    outcomes = tuple(
+        EntryOutcome(o.repo_id, o.model_ids, "failed", unusable[o.repo_id])
+        if o.repo_id in unusable
+        else o
+        for o, _, _ in results
     )
     known = {m.repo_id.lower() for m in models if m.repo_id} | {m.id for m in models}
     added: list[Model] = []
@@ -208,19 +222,31 @@ async def refresh_catalog_async(
         new = discovered_model(info, base_url, now) if isinstance(info, dict) else None
         if new is None or new.repo_id is None or new.repo_id.lower() in known:
             continue
+        if _refused(new) is not None:
+            continue
         if discover and discover.max_params_b and new.total_params_b > discover.max_params_b:
             continue  # a mirror may ignore num_parameters; the bound holds anyway
         known.add(new.repo_id.lower())
         added.append(new)
     return RefreshResult(
         models=(*refreshed, *added),
-        outcomes=tuple(o for o, _, _ in results),
+        outcomes=outcomes,
         discovered=tuple(m.id for m in added),
         discover_error=discover_error,
         no_repo=sum(1 for m in models if not m.repo_id),
         refreshed_at=now,
         notes=tuple(notes),
     )
+
+
+def _refused(model: Model) -> str | None:
+    """Why the loader would refuse this row once written, or None: what enters the catalogue is
+    checked the way the next start will read it."""
+    try:
+        model_from_dict(json.loads(json.dumps(model_to_dict(model))), "refreshed row")
+    except CatalogError as exc:
+        return str(exc).removeprefix("refreshed row ")
+    return None
 
 
 def refresh_catalog(
@@ -310,8 +336,16 @@ def save_refreshed(result: RefreshResult, path: Path | None = None) -> Path:
     """Replace the cached catalogue (or `path`) with the result, atomically: a crash at any point
     leaves the old file or the new one, never a mix."""
     target = path or cached_catalog_path()
+    document = catalog_document(result.models, result.refreshed_at)
     try:
-        write_catalog(target, catalog_document(result.models, result.refreshed_at))
+        # Never write a cache its own loader rejects: that would lose this refresh and the last.
+        parse_catalog(json.loads(json.dumps(document)), str(target))
+    except CatalogError as exc:
+        raise RefreshError(
+            f"{target} was not written, the result is not a valid catalogue: {exc}"
+        ) from None
+    try:
+        write_catalog(target, document)
     except OSError as exc:
         raise RefreshError(f"{target}: cannot write the catalogue: {exc.strerror or exc}") from None
     return target

@@ -7,7 +7,6 @@ catalogue, where qwen3-0.6b keeps its GGUF quantisations in a separate repo.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ import pytest
 
 from modelscout.cli import main
 from tests.hub.conftest import model_bytes, small_model_files, subprocess_env
-from tests.hub.hubserver import HubServer
+from tests.hub.hubserver import HubServer, unused_port
 
 QWEN = "Qwen/Qwen3-0.6B"
 QWEN_GGUF = "Qwen/Qwen3-0.6B-GGUF"
@@ -100,9 +99,7 @@ def test_a_quantisation_of_the_gguf_repo_is_pulled_from_the_listing_the_offer_ma
 def test_an_unreachable_hub_says_so(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with socket.socket() as probe:  # a port nobody listens on: the connection is refused
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = unused_port()
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     assert main(["pull", "org/tiny"]) == 1
     (line,) = capsys.readouterr().err.strip().splitlines()

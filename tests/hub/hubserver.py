@@ -235,6 +235,13 @@ class HubServer:
         return None
 
 
+def unused_port() -> int:
+    """A port on 127.0.0.1 nobody listens on (yet): connecting to it is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True

@@ -3,7 +3,6 @@ resume, the downloads panel, refusals, and asking before quitting mid-download."
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from modelscout.tui.screens.confirm import ConfirmScreen
 from modelscout.tui.screens.downloads import DownloadsScreen
 from modelscout.tui.screens.variants import VariantScreen
 from tests.hub.conftest import model_bytes, small_model_files
-from tests.hub.hubserver import HubServer
+from tests.hub.hubserver import HubServer, unused_port
 from tests.tui.helpers import main_screen, make_app, settle, table
 from tests.tui.hub_fixtures import (
     PICO,
@@ -240,9 +239,7 @@ def listings(hub: HubServer) -> list[str]:
 
 
 async def test_d_lists_the_repo_once_and_the_job_pulls_from_that_listing(hub: HubServer) -> None:
-    hub.add_repo(
-        PICO, small_model_files()
-    )  # it holds GGUF files itself: its GGUF repo is not asked
+    hub.add_repo(PICO, small_model_files())  # with GGUF files: its GGUF repo is not asked
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -255,9 +252,7 @@ async def test_d_lists_the_repo_once_and_the_job_pulls_from_that_listing(hub: Hu
 async def test_a_pull_that_cannot_reach_the_hub_stays_in_the_panel_and_r_tries_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with socket.socket() as probe:  # a port nobody listens on yet: the connection is refused
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = unused_port()
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
     monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-token"))

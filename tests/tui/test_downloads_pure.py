@@ -1,4 +1,5 @@
-"""The plain parts of the TUI's downloads: the fit per variant, the summary line, the panel's cells, the cache location and the On disk column."""
+"""The plain parts of the TUI's downloads: the fit per variant, the summary line, the panel's
+cells, the cache location and the On disk column."""
 
 from __future__ import annotations
 
@@ -9,23 +10,13 @@ from modelscout.fit.estimate import Verdict
 from modelscout.hub.download.job import Progress
 from modelscout.hub.download.offer import build_offer
 from modelscout.hub.download.queue import JobState, JobStatus
-from modelscout.hub.download.variants import RepoFile, RepoListing
 from modelscout.tui.downloads import job_summary, runs_here
 from modelscout.tui.screens.downloads import duration, job_cells, progress_bar
 from tests.catalog.factory import model
+from tests.hub.download.test_offer import GGUF, WEIGHTS
 
 GIB = 1024**3
 PICO = model(id="pico", name="Pico", repo_id="acme/Pico", gguf_repo_id="acme/Pico-GGUF")
-WEIGHTS = RepoListing(
-    "acme/Pico",
-    "c1",
-    (RepoFile("config.json", 10), RepoFile("model.safetensors", 3 * GIB)),
-)
-GGUF = RepoListing(
-    "acme/Pico-GGUF",
-    "c2",
-    (RepoFile("pico-Q4_K_M.gguf", GIB), RepoFile("pico-Q8_0.gguf", 2 * GIB)),
-)
 
 
 class RowFit:

@@ -12,7 +12,7 @@ import pytest
 from modelscout.errors import DownloadError
 from modelscout.hub.download.job import DownloadCancelled, DownloadJob, DownloadRequest, Progress
 from tests.hub.conftest import model_bytes, sha256_file, small_model_files
-from tests.hub.hubserver import HubServer
+from tests.hub.hubserver import HubServer, unused_port
 
 REPO = "org/tiny"
 BIG = "model-00001-of-00002.safetensors"
@@ -285,11 +285,7 @@ def test_hub_errors_and_drops_while_listing_are_retried(
 
 
 def test_unreachable_hub_says_what_to_check(tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = unused_port()
     request = DownloadRequest(REPO, cache_dir=tmp_path, endpoint=f"http://127.0.0.1:{port}")
     with pytest.raises(
         DownloadError, match=r"cannot reach http://127\.0\.0\.1:\d+: network unreachable"

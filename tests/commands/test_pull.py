@@ -122,3 +122,16 @@ def test_offline_mode_says_so_and_how_to_leave_it(hub: HubServer, tmp_path: Path
     (line,) = result.stderr.strip().splitlines()
     assert "offline mode is on (HF_HUB_OFFLINE)" in line and "unset HF_HUB_OFFLINE" in line
     assert hub.requests == []
+
+
+def test_a_gguf_repo_that_cannot_be_listed_is_a_note_not_a_failure(
+    hub: HubServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del hub.repos[QWEN_GGUF]
+    assert main(["pull", "qwen3-0.6b", "--variants", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [v["name"] for v in out["variants"]] == ["safetensors", "all"]
+    assert out["notes"] == [
+        f"GGUF repo not listed: no repo {QWEN_GGUF} on the Hub: check the id (a private repo "
+        "needs a token: log in with `hf auth login` or set HF_TOKEN)"
+    ]

@@ -3,6 +3,9 @@ disk room, and the one listing each pull makes."""
 
 from __future__ import annotations
 
+import pytest
+
+from modelscout.errors import DownloadError
 from modelscout.hub.download.offer import build_offer
 from modelscout.hub.download.variants import RepoFile, RepoListing
 
@@ -50,3 +53,21 @@ def test_bytes_already_downloaded_count_as_room() -> None:
 def test_unknown_free_space_never_refuses() -> None:
     offer = build_offer(PICO_NAME, [WEIGHTS], free_bytes=None, present_bytes=0)
     assert offer.default.fits_disk is None and offer.refusal(offer.default) is None
+
+
+def test_an_unknown_variant_names_every_variant_on_offer_and_why_a_repo_is_missing() -> None:
+    offer = build_offer(PICO_NAME, [WEIGHTS, GGUF], free_bytes=10 * GIB, present_bytes=0)
+    assert offer.choose("q8_0").variant.name == "gguf:Q8_0"
+    assert offer.listing_for(offer.choose("Q8_0")) is GGUF
+    assert offer.listing_for(offer.choose("safetensors")) is WEIGHTS
+    with pytest.raises(DownloadError) as raised:
+        offer.choose("Q9_X")
+    assert str(raised.value) == (
+        "no variant 'Q9_X' for Pico; on offer: safetensors, all, "
+        "gguf:Q4_K_M (from acme/Pico-GGUF), gguf:Q8_0 (from acme/Pico-GGUF)"
+    )
+    alone = build_offer(
+        PICO_NAME, [WEIGHTS], 10 * GIB, 0, notes=["GGUF repo not listed: no repo acme/Pico-GGUF"]
+    )
+    with pytest.raises(DownloadError, match=r"on offer: safetensors, all; GGUF repo not listed"):
+        alone.choose("Q4_K_M")

@@ -68,8 +68,9 @@ class Offer:
         try:
             variant = choose_variant([c.variant for c in self.choices], wanted)
         except DownloadError:
+            why = "".join(f"; {note}" for note in self.notes)  # a GGUF repo that was not listed
             raise DownloadError(
-                f"no variant '{wanted}' for {self.model_name}; on offer: {self.names()}"
+                f"no variant '{wanted}' for {self.model_name}; on offer: {self.names()}{why}"
             ) from None
         return next(c for c in self.choices if c.variant is variant)
 

@@ -13,6 +13,7 @@ from modelscout.catalog.location import cached_catalog_path
 from modelscout.query import index as query_index
 from tests.catalog.factory import document, entry
 from tests.hub.apiserver import HubApiServer
+from tests.hub.hubserver import unused_port
 from tests.tui.helpers import main_screen, make_app, settle
 from tests.tui.hub_fixtures import record_notices, wait_until
 from tests.tui.widgets_access import activity_text
@@ -94,3 +95,34 @@ async def test_a_refresh_that_gets_nothing_leaves_the_cache_alone(
         assert "unchanged" in message and "\n" not in message
         assert not cached_catalog_path().exists()
         assert main_screen(app).header_line.source == "gone.json, built 2026-01-01"
+
+
+async def test_a_refresh_that_cannot_reach_the_hub_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = unused_port()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-token"))
+    app = make_app(catalog=write_catalogue(tmp_path / "two.json", QWEN, GEMMA))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        notices = record_notices(app)
+        await run_palette_refresh(pilot)
+        await wait_until(pilot, lambda: any(sev == "error" for sev, _ in notices))
+        message = next(m for sev, m in notices if sev == "error")
+        assert "the catalogue is unchanged" in message
+        assert f"cannot reach http://127.0.0.1:{port}: network unreachable" in message
+
+
+async def test_a_refresh_in_offline_mode_says_how_to_leave_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    app = make_app(catalog=write_catalogue(tmp_path / "one.json", QWEN))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        notices = record_notices(app)
+        await run_palette_refresh(pilot)
+        await wait_until(pilot, lambda: any(sev == "warning" for sev, _ in notices))
+        message = next(m for sev, m in notices if sev == "warning")
+        assert message.startswith("offline mode: nothing was refreshed; unset HF_HUB_OFFLINE")

@@ -38,7 +38,7 @@ from modelscout.hub.api import (
     model_params,
     open_client,
 )
-from modelscout.hub.env import HubEnv
+from modelscout.hub.env import OFFLINE_HINT, HubEnv
 
 __all__ = [
     "ClientSettings",
@@ -100,7 +100,7 @@ class RefreshResult:
 
     def summary(self) -> str:
         if self.offline:
-            return "offline mode: nothing was refreshed"
+            return f"offline mode: nothing was refreshed; {OFFLINE_HINT}"
         counts = [f"refreshed {len(self.with_status('refreshed'))} of {len(self.outcomes)} repos"]
         if failed := self.with_status("failed"):
             counts.append(f"{len(failed)} failed")

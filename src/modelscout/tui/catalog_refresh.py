@@ -52,6 +52,10 @@ def refresh_catalogue(
             return
         if not result.changed:
             text = f"{result.summary()}; the catalogue is unchanged"
+            # One cause behind every failure (the Hub unreachable) is worth saying.
+            causes = {o.message for o in result.with_status("failed") if o.message}
+            if len(causes) == 1:
+                text += f": {causes.pop()}"
             post(WorkerNotice(Notice(text, TITLE, "error", timeout=12)))
             return
         saved = save_refreshed(result)

@@ -34,7 +34,9 @@ async def test_real_fit_columns_filter_and_detail() -> None:
         assert screen.header_line.hardware.startswith("1× Test GPU 16 GiB")
         fit_column = next(c for c in table(app).columns if c.key == "fit")
         by_id = {m.id: m for m in table(app).rows}
-        assert fit_column.cell(by_id["pico-1.7b"]).text == "GPU"
+        pico = FitContext(gpu_machine()).model_fit(by_id["pico-1.7b"])
+        assert pico.best is not None  # the verdict and the quantisation it chose
+        assert fit_column.cell(by_id["pico-1.7b"]).text == f"GPU {pico.best.quant.split('/')[0]}"
         assert fit_column.cell(by_id["giant-671b"]).text == "no"
         await press(pilot, "f")
         assert "giant-671b" not in ids(app) and "pico-1.7b" in ids(app)

@@ -126,8 +126,8 @@ def tokens_per_second(value: float | None) -> str:
 def fit_columns(fit: FitLookup) -> tuple[Column, ...]:
     """Columns that need the detected hardware; shown once detection has finished.
 
-    The verdict's short name ("GPU", "GPU+CPU", "CPU", "no") is shown when the fit offers a
-    `model_fit`; a plain `FitLookup` shows yes or no.
+    The verdict's short name and the quantisation it picked ("GPU Q5_K_M", "GPU+CPU Q4_K_M",
+    "no") are shown when the fit offers a `model_fit`; a plain `FitLookup` shows yes or no.
     """
     model_fit = getattr(fit, "model_fit", None)
 
@@ -135,14 +135,16 @@ def fit_columns(fit: FitLookup) -> tuple[Column, ...]:
         rank = fit.fit_rank(model)
         role = FIT_ROLES[min(rank, len(FIT_ROLES) - 1)] if rank is not None else "dim"
         if model_fit is not None:
-            return Cell(str(model_fit(model).verdict.short), role)
+            found = model_fit(model)
+            best = found.best.quant.split("/")[0] if found.best is not None else ""
+            return Cell(f"{found.verdict.short} {best}".rstrip(), role)
         return Cell("yes", "good") if fit.fits(model) else Cell("no", "bad")
 
     def tps_cell(model: Model) -> Cell:
         return _dash_or(tokens_per_second(fit.est_tps(model)))
 
     return (
-        Column("fit", "Fit", 7, fit_cell, drop_order=1, sort_key="best"),
+        Column("fit", "Fit", 14, fit_cell, drop_order=1, sort_key="best"),
         Column("tps", "Tok/s", 6, tps_cell, align="right", drop_order=2, sort_key="tps"),
     )
 

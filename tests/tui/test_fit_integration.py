@@ -44,3 +44,21 @@ async def test_real_fit_columns_filter_and_detail() -> None:
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert detail.query_one("#detail-fit") is not None
+
+
+async def test_run_commands_follow_the_quantisation_the_verdict_chose() -> None:
+    # A 3 GiB card: Pico 1.7B in F16 (3.4 GB + overhead) does not fit, a smaller file does.
+    small = gpu_machine(vram_gib=3)
+    app = make_app(detect_fit=lambda: DetectedFit(small, FitContext))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "G", "k", "k", "k", "k", "k")
+        await press(pilot, "enter")
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and detail.model.id == "pico-1.7b-reasoning"
+        best = FitContext(small).model_fit(detail.model).best
+        assert best is not None and best.quant != "F16/BF16"
+        assert [s.code for s in detail.snippets] == [
+            f"llama-cli -hf acme/Pico-1.7B-GGUF:{best.quant}",
+            f"ollama run hf.co/acme/Pico-1.7B-GGUF:{best.quant}",
+        ]

@@ -147,6 +147,20 @@ def test_snippets_only_for_known_repos() -> None:
     ]
 
 
+def test_snippets_follow_the_quantisation_the_verdict_chose() -> None:
+    both = model(repo_id="org/M-7B", gguf_repo_id="org/M-7B-GGUF")
+    q4 = run_snippets(both, "Q4_K_M")
+    assert [s.code for s in q4] == [
+        "llama-cli -hf org/M-7B-GGUF:Q4_K_M",
+        "ollama run hf.co/org/M-7B-GGUF:Q4_K_M",
+    ]  # no full-precision transformers line when the fit chose a 4-bit file
+    assert [s.title for s in run_snippets(both, "F16/BF16")] == [
+        "transformers",
+        "llama.cpp",
+        "Ollama",
+    ]
+
+
 def test_describe_catalog(tmp_path: Path) -> None:
     bundled = Catalog(
         models=(), path=tmp_path / "catalog.json", origin="bundled", built="2026-11-25"

@@ -101,6 +101,15 @@ def fit_renderable(model: Model, fit: FitLookup) -> Group | Text:
     return Group(summary, table, notes)
 
 
+def chosen_quant(model: Model, fit: FitLookup | None) -> str | None:
+    """The quantisation the verdict chose, when the fit can say; the run commands follow it."""
+    model_fit = getattr(fit, "model_fit", None)
+    if model_fit is None:
+        return None
+    best = model_fit(model).best
+    return best.quant if best is not None else None
+
+
 def snippet_block(number: int, snippet: Snippet) -> Group:
     title = Text.assemble(
         (f"[{number}] {snippet.title}", "bold"),
@@ -133,7 +142,7 @@ class DetailScreen(Screen[None]):
         self.fit = fit
         # Shown and copied as the catalogue has them, control characters neutralised: a repo id
         # carrying an escape sequence must neither reach the terminal nor a pasted command.
-        self.snippets = run_snippets(shown_model(model))
+        self.snippets = run_snippets(shown_model(model), chosen_quant(model, fit))
 
     def compose(self) -> ComposeResult:
         model = shown_model(self.model)

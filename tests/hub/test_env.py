@@ -31,18 +31,15 @@ CASES = [
     {"HF_HUB_DISABLE_IMPLICIT_TOKEN": "1"},
 ]
 
-# What each side prints: the same six facts, as JSON.
-THEIRS = """
-import json
+# Both sides in one fresh interpreter (huggingface_hub reads its variables as it is imported):
+# the same six facts each, as JSON, one line per side.
+BOTH_SIDES = """
+import json, os
 from huggingface_hub import constants as c, get_token
 from huggingface_hub.utils._headers import get_token_to_send
+from modelscout.hub.env import HubEnv, token_path
 print(json.dumps([c.HF_HUB_CACHE, c.HF_TOKEN_PATH, c.ENDPOINT, c.HF_HUB_OFFLINE, get_token(),
                   get_token_to_send(None)]))
-"""
-OURS = """
-import json
-from modelscout.hub.env import HubEnv, token_path
-import os
 e = HubEnv.from_environ()
 print(json.dumps([str(e.cache_dir), str(token_path(os.environ, e.home)), e.endpoint, e.offline,
                   e.token, e.token_to_send]))
@@ -62,13 +59,12 @@ def test_the_same_environment_as_huggingface_hub(settings: dict[str, str], tmp_p
     (tmp_path / ".cache" / "huggingface" / "token").write_text(" hf_FromTheFile\n")
     (tmp_path / "root").mkdir()
     (tmp_path / "root" / "other-token").write_text("hf_FromTheOtherFile")
-    theirs = json.loads(_printed(THEIRS, env))
-    ours = json.loads(_printed(OURS, env))
+    theirs, ours = (json.loads(line) for line in _printed(BOTH_SIDES, env).splitlines())
     assert ours == theirs
 
 
 def _printed(code: str, env: dict[str, str]) -> str:
-    """What `code` prints in a fresh interpreter: huggingface_hub reads its variables at import."""
+    """What `code` prints in a fresh interpreter."""
     run = subprocess.run(
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
     )

@@ -107,6 +107,12 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             show=False,
             tooltip="Set the context length used for the fit estimate",
         ),
+        Binding(
+            "v",
+            "charts",
+            "Charts",
+            tooltip="Chart the rows: intelligence vs size, memory vs context, tok/s per quant",
+        ),
         *DOWNLOAD_BINDINGS,
     ]
     # Actions that need detected hardware; hidden until it is known.
@@ -377,6 +383,16 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_toggle_fits(self) -> None:
         self.update_query(qc.toggle_fits)
+
+    def action_charts(self) -> None:
+        from modelscout.tui.screens.charts import ChartsScreen
+
+        def follow(row: int | None) -> None:
+            if row is not None:
+                self.table.move_cursor(row)
+
+        screen = ChartsScreen(self.table.rows, self.table.cursor_row, self.fit)
+        self.app.push_screen(screen, follow)
 
     # -- downloads, local models, catalogue refresh (modelscout.tui.downloads) ----------------
 

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from modelscout.commands import catalog_cmd, hw, listing, local, pull, show
+from modelscout.commands import catalog_cmd, compare, hw, listing, local, pull, show
 
-COMMANDS: tuple[ModuleType, ...] = (listing, show, hw, pull, local, catalog_cmd)
+COMMANDS: tuple[ModuleType, ...] = (listing, show, compare, hw, pull, local, catalog_cmd)

@@ -149,6 +149,21 @@ def fit_columns(fit: FitLookup) -> tuple[Column, ...]:
     )
 
 
+MARK = "✓"
+
+
+def mark_columns(marked: Collection[str]) -> tuple[Column, ...]:
+    """A narrow first column with a mark on the rows chosen for comparing (space); none while
+    nothing is marked, so the table keeps its width for the names."""
+    if not marked:
+        return ()
+
+    def mark_cell(model: Model) -> Cell:
+        return Cell(MARK, "accent") if model.id in marked else Cell("")
+
+    return (Column("mark", "", 1, mark_cell),)
+
+
 def disk_columns(
     on_disk_bytes: Mapping[str, int], partial: Collection[str] = ()
 ) -> tuple[Column, ...]:

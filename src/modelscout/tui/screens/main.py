@@ -22,7 +22,13 @@ from modelscout.catalog.load import Catalog
 from modelscout.catalog.location import resolve_catalog
 from modelscout.catalog.model import Model
 from modelscout.catalog.twins import twins
-from modelscout.display.columns import CATALOGUE_COLUMNS, Column, disk_columns, fit_columns
+from modelscout.display.columns import (
+    CATALOGUE_COLUMNS,
+    Column,
+    disk_columns,
+    fit_columns,
+    mark_columns,
+)
 from modelscout.query import FitLookup, Query, SortKey, forget_other_catalogues, warm
 from modelscout.tui import query_cycles as qc
 from modelscout.tui.catalog_refresh import REFRESH_GROUP, refresh_catalogue
@@ -108,9 +114,31 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             tooltip="Set the context length used for the fit estimate",
         ),
         Binding(
+            "space",
+            "toggle_mark",
+            "Mark",
+            show=False,
+            tooltip="Mark or unmark the row for comparing",
+        ),
+        Binding(
+            "C",
+            "compare",
+            "Compare",
+            show=False,
+            tooltip="Compare the marked rows (2 to 4) side by side",
+        ),
+        Binding(
+            "u",
+            "unmark_all",
+            "Unmark all",
+            show=False,
+            tooltip="Unmark every row marked for comparing",
+        ),
+        Binding(
             "v",
             "charts",
             "Charts",
+            show=False,  # the footer at 80 columns would lose "? Help" to it
             tooltip="Chart the rows: intelligence vs size, memory vs context, tok/s per quant",
         ),
         *DOWNLOAD_BINDINGS,
@@ -134,6 +162,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         # The catalogue and fit whose query index is built (or being built).
         self._warmed: tuple[tuple[Model, ...], FitLookup | None] | None = None
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
+        self.marked: tuple[Model, ...] = ()  # rows chosen for comparing, in the order marked
 
     @property
     def modelscout_app(self) -> ScoutHost:
@@ -263,6 +292,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         """The catalogue's columns, "On disk" once something is downloaded, then the fit's."""
         downloads = self.modelscout_app.downloads
         return (
+            *mark_columns({m.id for m in self.marked}),
             *CATALOGUE_COLUMNS,
             *disk_columns(downloads.on_disk, downloads.partial),
             *(fit_columns(self.fit) if self.fit is not None else ()),
@@ -383,6 +413,46 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_toggle_fits(self) -> None:
         self.update_query(qc.toggle_fits)
+
+    def action_toggle_mark(self) -> None:
+        from modelscout.display.compare import MAX_MODELS
+
+        model = self.table.highlighted_model
+        if model is None:
+            return
+        if any(m.id == model.id for m in self.marked):
+            self.marked = tuple(m for m in self.marked if m.id != model.id)
+        elif len(self.marked) >= MAX_MODELS:
+            self.notify(
+                f"{MAX_MODELS} rows are marked already: C compares them, space unmarks one",
+                severity="warning",
+            )
+            return
+        else:
+            self.marked = (*self.marked, model)
+        self.table.set_columns(self.table_columns())
+        self.table.action_cursor_down()
+
+    def action_unmark_all(self) -> None:
+        self.marked = ()
+        self.table.set_columns(self.table_columns())
+
+    def action_compare(self) -> None:
+        from modelscout.display.compare import MAX_MODELS, MIN_MODELS
+        from modelscout.tui.screens.compare import CompareScreen
+
+        if self.catalog is None:
+            return
+        if len(self.marked) < MIN_MODELS:
+            self.notify(
+                f"Mark {MIN_MODELS} to {MAX_MODELS} rows with space, then press C to compare them",
+                severity="warning",
+            )
+            return
+        models = self.catalog.models
+        self.app.push_screen(
+            CompareScreen(self.marked, [twins(m, models) for m in self.marked], self.fit)
+        )
 
     def action_charts(self) -> None:
         from modelscout.tui.screens.charts import ChartsScreen

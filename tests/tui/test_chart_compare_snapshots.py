@@ -1,4 +1,5 @@
-"""What the charts look like at 80x24, on the fixture catalogue and a planned 16 GiB GPU machine."""
+"""What the charts and the compare view look like at 80x24, on the fixture catalogue and a planned
+16 GiB GPU machine."""
 
 from __future__ import annotations
 
@@ -37,3 +38,12 @@ def test_memory_vs_context_80x24(snap_compare) -> None:
 
 def test_speed_per_quant_80x24(snap_compare) -> None:
     assert snap_compare(fitted_app(), terminal_size=(80, 24), run_before=keys("j", "v", "4"))
+
+
+def test_compare_two_models_80x24(snap_compare) -> None:
+    # Pico 1.7B and its reasoning twin, on the planned 16 GiB machine.
+    assert snap_compare(
+        fitted_app(),
+        terminal_size=(80, 24),
+        run_before=keys("j", "j", "j", "j", "space", "space", "C"),
+    )

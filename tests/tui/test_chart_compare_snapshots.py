@@ -47,3 +47,9 @@ def test_compare_two_models_80x24(snap_compare) -> None:
         terminal_size=(80, 24),
         run_before=keys("j", "j", "j", "j", "space", "space", "C"),
     )
+
+
+def test_help_in_the_detail_view_80x24(snap_compare) -> None:
+    assert snap_compare(
+        make_app(), terminal_size=(80, 24), run_before=keys("enter", "question_mark")
+    )

@@ -24,15 +24,13 @@ from modelscout.errors import QueryError
 from modelscout.hub.env import HubEnv
 from modelscout.query import Query, parse_query
 from modelscout.tui.commands import ModelscoutCommands
-from modelscout.tui.downloads import DOWNLOAD_BINDINGS, Downloads, JobUpdated
+from modelscout.tui.downloads import Downloads, JobUpdated
 from modelscout.tui.fit_source import FitSource, detect_fit_source
 from modelscout.tui.idle_gc import IdleCollector
 from modelscout.tui.screens.confirm import ConfirmScreen
-from modelscout.tui.screens.help import HelpScreen, binding_rows
+from modelscout.tui.screens.help import HelpScreen, Section, binding_rows, screen_sections
 from modelscout.tui.screens.main import MainScreen
 from modelscout.tui.settings import Settings, load_settings, save_settings, settings_path
-from modelscout.tui.widgets.filter_bar import FilterBar
-from modelscout.tui.widgets.model_table import ModelTable
 from modelscout.tui.worker_errors import ReportsWorkerErrors
 
 # Settings are written this long after the last change: typing a query changes them per key.
@@ -185,27 +183,19 @@ class ModelscoutApp(ReportsWorkerErrors, App[None]):
                 severity="warning",
             )
 
-    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        return [
-            (
-                "Filters and sort",
-                binding_rows(b for b in MainScreen.BINDINGS if b not in DOWNLOAD_BINDINGS),
-            ),
-            ("Downloads and catalogue", binding_rows(DOWNLOAD_BINDINGS)),
-            ("Table", binding_rows(ModelTable.BINDINGS)),
-            (
-                "Filter bar",
-                [("enter / esc", "Back to the table"), *binding_rows(FilterBar.BINDINGS)[1:]],
-            ),
-            (
-                "App",
-                [*binding_rows(self.BINDINGS), ("ctrl+p", "Command palette: every action by name")],
-            ),
+    def help_sections(self, screen: object | None = None) -> list[Section]:
+        """The keys of `screen` (the one in front by default), then the app's own."""
+        app_keys = [
+            *binding_rows(self.BINDINGS),
+            ("ctrl+p", "Command palette: every action by name"),
         ]
+        return [*screen_sections(screen or self.screen), ("App", app_keys)]
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_sections()))
+        screen = self.screen
+        if not isinstance(screen, HelpScreen):
+            query_help = isinstance(screen, MainScreen)
+            self.push_screen(HelpScreen(self.help_sections(screen), query_help=query_help))
 
 
 def initial_state(

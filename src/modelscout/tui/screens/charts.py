@@ -35,6 +35,7 @@ NEEDS_FIT = frozenset({"memory", "speed"})
 
 
 class ChartsScreen(Screen[int]):
+    HELP_TITLE: ClassVar[str] = "Charts"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,v", "back", "Back", tooltip="Back to the table, on the row followed here"),
         Binding("1", "show('active')", "Intel/active", tooltip="Intelligence vs active params"),

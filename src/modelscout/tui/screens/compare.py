@@ -19,6 +19,7 @@ from modelscout.display.compare import Comparison, comparison, comparison_tables
 
 
 class CompareScreen(Screen[None]):
+    HELP_TITLE: ClassVar[str] = "Compare"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace,C", "back", "Back"),
         Binding("j,down", "scroll('down')", "Scroll down", show=False),

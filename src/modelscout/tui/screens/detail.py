@@ -121,6 +121,7 @@ def snippet_block(number: int, snippet: Snippet) -> Group:
 
 
 class DetailScreen(Screen[None]):
+    HELP_TITLE: ClassVar[str] = "Model details"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "back", "Back"),
         Binding("y", "copy_url", "Copy URL"),

@@ -89,6 +89,7 @@ def job_detail(status: JobStatus | None) -> str:
 
 
 class DownloadsScreen(Screen[None]):
+    HELP_TITLE: ClassVar[str] = "Downloads"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,p", "back", "Back"),
         Binding("c,x", "cancel_job", "Cancel"),

@@ -39,6 +39,7 @@ def local_cells(repo: LocalRepo, names: Mapping[str, str]) -> tuple[str, ...]:
 
 
 class LocalScreen(ReportsWorkerErrors, Screen[None]):
+    HELP_TITLE: ClassVar[str] = "Downloaded models"
     WORKER_TITLES: ClassVar[dict[str, str]] = {"local-delete": "Could not delete"}
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -40,6 +40,7 @@ from modelscout.tui.messages import CatalogReady, HardwareJudged, RefreshActivit
 from modelscout.tui.query_runner import Answer, QueryRunner, Request
 from modelscout.tui.rows import describe_catalog, without_fit
 from modelscout.tui.screens.detail import DetailScreen
+from modelscout.tui.screens.help import Section, binding_rows
 from modelscout.tui.screens.prompt import NO_LIMIT, context_prompt, max_active_prompt
 from modelscout.tui.widgets.activity_line import ActivityLine
 from modelscout.tui.widgets.filter_bar import FilterBar
@@ -382,6 +383,20 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(DetailScreen(model, twins(model, self.catalog.models), self.fit))
 
     # -- actions -----------------------------------------------------------------------------
+
+    def help_sections(self) -> list[Section]:
+        return [
+            (
+                "Filters and sort",
+                binding_rows(b for b in self.BINDINGS if b not in DOWNLOAD_BINDINGS),
+            ),
+            ("Downloads and catalogue", binding_rows(DOWNLOAD_BINDINGS)),
+            ("Table", binding_rows(ModelTable.BINDINGS)),
+            (
+                "Filter bar",
+                [("enter / esc", "Back to the table"), *binding_rows(FilterBar.BINDINGS)[1:]],
+            ),
+        ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in self.FIT_ACTIONS and self.fit is None)

@@ -125,3 +125,17 @@ def test_rich_output_to_a_closed_pipe_is_a_broken_pipe_not_an_exit() -> None:
         with pytest.raises(BrokenPipeError):
             console.print("x" * 100_000, soft_wrap=True, highlight=False)
         console.file = sys.stdout  # so the file can close without rich writing to it again
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_ids_are_never_cut_in_a_terminal(
+    width: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The whole bundled catalogue: its longest id has 47 characters.
+    lines = table(capsys, monkeypatch, width, "sort:name")
+    assert main(["list", "sort:name", "--json"]) == 0
+    ids = [model["id"] for model in json.loads(capsys.readouterr().out)]
+    rows = lines[1 : 1 + len(ids)]
+    for row, model_id in zip(rows, ids, strict=True):
+        assert row.split()[0] == model_id
+    assert "…" not in "".join(row.split()[0] for row in rows)

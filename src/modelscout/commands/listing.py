@@ -101,10 +101,7 @@ _COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("est. tok/s", 10, "right"),
 )
 _FIT_COLUMNS = frozenset({"fit", "est. tok/s"})
-_DROP_ORDER = ("creator", "licence", "ctx", "openness", "tier")
-_ID_ROOMY = 20  # ids are what `show` and `pull` take: keep this much of them visible
-_ID_MIN = 16
-_ID_MAX = 56  # longer than nearly every id: on a wide terminal the rest stays blank
+_DROP_ORDER = ("creator", "licence", "ctx", "openness", "tier", "total", "active")
 # Rows written per write() call: one call per row would cost more than formatting the row.
 _BLOCK_ROWS = 1000
 
@@ -117,8 +114,8 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
     waited for all of it). Fixed column widths let each row be formatted on its own; rich still
     finds the terminal's width and styles the header and the summary.
 
-    A pipe or a file gets every column and whole ids, whatever their length: a script greps the
-    ids and hands them to `show` or `pull`. Setting COLUMNS asks for a width there too.
+    Ids are never cut (a script or a reader hands them to `show` or `pull`): a terminal loses
+    other columns instead, a pipe or a file gets every column. Setting COLUMNS asks for a width.
     """
     from rich.cells import cell_len
     from rich.markup import escape
@@ -129,14 +126,14 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
 
     console = stdout_console()
     columns = [column for column in _COLUMNS if fit is not None or column[0] not in _FIT_COLUMNS]
+    # Ids are what `show`, `compare` and `pull` take: never cut. A terminal (or COLUMNS) drops
+    # other columns until the longest id shown fits; a pipe or a file gets every column.
+    id_width = max((cell_len(m.id) for m in rows), default=len("id"))
     if console.is_terminal or "COLUMNS" in os.environ:
-        for name in _DROP_ORDER:  # what a narrow terminal does without, to give the id its room
-            if _id_room(columns, console.width) >= _ID_ROOMY:
+        for name in _DROP_ORDER:
+            if _id_room(columns, console.width) >= id_width:
                 break
             columns = [column for column in columns if column[0] != name]
-        id_width = min(_ID_MAX, max(_ID_MIN, _id_room(columns, console.width)))
-    else:
-        id_width = max((cell_len(m.id) for m in rows), default=len("id"))
     columns.insert(0, ("id", id_width, "left"))
     names = [name for name, _, _ in columns]
 

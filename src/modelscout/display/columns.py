@@ -11,14 +11,20 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from rich.cells import cell_len
+
 from modelscout.catalog.model import Model, Openness
 from modelscout.display import format as fmt
+from modelscout.display.cells import fit_to_width
 from modelscout.query import FitLookup
 
 # Roles a cell may ask for; the table maps each to a component class of the stylesheet.
 Role = Literal["", "dim", "accent", "good", "warn", "bad", "tiny", "small", "medium", "large"]
 
 MOE_MARK = "◆"
+# After a reasoning row's name, kept when the name is cut: at 80 columns "Qwen3 30B A3B 2507
+# (Reasoning)" and "Qwen3 30B A3B 2507 Instruct" would otherwise both read "Qwen3 30B A3B 25…".
+REASONING_MARK = "✻"
 GAP = 1  # blank cells between columns
 
 
@@ -38,6 +44,21 @@ class Column:
     # When the terminal is narrow, the highest `drop_order` goes first; 0 is never dropped.
     drop_order: int = 0
     sort_key: str | None = None  # the query sort key this column shows, for the header arrow
+    # Takes the cells left once every column has its max_width: the names, on a wide terminal.
+    fill: bool = False
+    # A short mark drawn after the text and never cut off with it (the reasoning mark).
+    mark: Callable[[Model], str] | None = None
+
+    def render(self, model: Model, width: int) -> tuple[str, Role]:
+        """The cell's text fitted to `width` cells (the mark, if any, kept whole), and its role."""
+        text, role = self.cell(model)
+        mark = self.mark(model) if self.mark is not None else ""
+        if not mark or width <= cell_len(mark) + 1:
+            return fit_to_width(text, width, self.align), role
+        room = width - cell_len(mark) - 1
+        if cell_len(text) > room:
+            text = fit_to_width(text, room)
+        return fit_to_width(f"{text} {mark}", width), role
 
 
 def _dash_or(text: str, role: Role = "") -> Cell:
@@ -65,18 +86,31 @@ def active_cell(model: Model) -> Cell:
     return Cell(f"{MOE_MARK} {text}", "accent") if model.moe else Cell(text)
 
 
+def reasoning_mark(model: Model) -> str:
+    return REASONING_MARK if model.reasoning else ""
+
+
 def intelligence_cell(model: Model) -> Cell:
     return _dash_or(fmt.number(model.intelligence_index))
 
 
 CATALOGUE_COLUMNS: tuple[Column, ...] = (
-    Column("name", "Model", 16, lambda m: Cell(m.name), max_width=44, sort_key="name"),
+    Column(
+        "name",
+        "Model",
+        16,
+        lambda m: Cell(m.name),
+        max_width=56,
+        sort_key="name",
+        fill=True,
+        mark=reasoning_mark,
+    ),
     Column(
         "creator",
         "Creator",
         9,
         lambda m: _dash_or(m.creator or fmt.DASH),
-        max_width=16,
+        max_width=24,
         drop_order=5,
         sort_key="creator",
     ),
@@ -106,7 +140,7 @@ CATALOGUE_COLUMNS: tuple[Column, ...] = (
         "Licence",
         10,
         openness_cell,
-        max_width=14,
+        max_width=26,
         drop_order=6,
         sort_key="openness",
     ),
@@ -209,4 +243,7 @@ def layout(columns: Sequence[Column], width: int) -> list[tuple[Column, int]]:
         grow = min(spare, (column.max_width or column.min_width) - column.min_width)
         widths[index] += grow
         spare -= grow
+    fill = next((index for index, column in enumerate(shown) if column.fill), None)
+    if spare > 0 and fill is not None:
+        widths[fill] += spare
     return list(zip(shown, widths, strict=True))

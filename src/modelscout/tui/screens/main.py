@@ -24,6 +24,9 @@ from modelscout.catalog.model import Model
 from modelscout.catalog.twins import twins
 from modelscout.display.columns import (
     CATALOGUE_COLUMNS,
+    MARK,
+    MOE_MARK,
+    REASONING_MARK,
     Column,
     disk_columns,
     fit_columns,
@@ -395,6 +398,14 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             (
                 "Filter bar",
                 [("enter / esc", "Back to the table"), *binding_rows(FilterBar.BINDINGS)[1:]],
+            ),
+            (
+                "Marks in the table",
+                [
+                    (REASONING_MARK, "after a name: a reasoning (thinking) row"),
+                    (MOE_MARK, "in Active: a mixture of experts (active of total parameters)"),
+                    (MARK, "in the first column: marked for comparing (space, then C)"),
+                ],
             ),
         ]
 

@@ -333,10 +333,8 @@ class ModelTable(ScrollView, can_focus=True):
         for column, column_width in self._layout:
             if segments:
                 segments.append(gap)
-            text, role = column.cell(model)
-            segments.append(
-                Segment(fit_to_width(text, column_width, column.align), self._style(role, cursor))
-            )
+            text, role = column.render(model, column_width)
+            segments.append(Segment(text, self._style(role, cursor)))
         # Neighbouring cells mostly share a style: joined, a row is a few segments instead of
         # twenty, and every later step of drawing it (cropping, colour filters, output) is shorter.
         return Strip(segments).adjust_cell_length(width, self._style("", cursor)).simplify()

@@ -272,3 +272,17 @@ def test_a_model_without_downloadable_weights_never_fits() -> None:
     assert fit.quick(closed) == (Verdict.UNAVAILABLE, None)
     assert any("not available" in note for note in fit.model_fit(closed).notes)
     assert [m.id for m in run_query([closed], parse_query("fits"), fit)] == []
+
+
+def test_tps_filter_and_ctxfit_sort_use_the_real_fit() -> None:
+    models = [
+        model(id=f"m{i}", total_params_b=size, active_params_b=size, context_tokens=131072,
+              architecture=full_attention(32, 8, 128))
+        for i, size in enumerate((1, 4, 8, 14, 32))
+    ]  # fmt: skip
+    fit = FitContext(machine(vram_gib=24))
+    fast = run_query(models, parse_query("tps>60"), fit)
+    assert fast and all((fit.est_tps(m) or 0) > 60 for m in fast)
+    assert all((fit.est_tps(m) or 0) <= 60 for m in models if m not in fast)
+    by_room = [fit.ctx_fit(m) or 0 for m in run_query(models, parse_query("sort:-ctxfit"), fit)]
+    assert by_room == sorted(by_room, reverse=True) and by_room[0] > by_room[-1]

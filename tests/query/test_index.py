@@ -93,6 +93,9 @@ class _NoFit:
     def fit_rank(self, model: Model) -> int | None:
         return int(model.total_params_b) % 3
 
+    def ctx_fit(self, model: Model) -> int | None:
+        return None if model.context_tokens is None else model.context_tokens // 2
+
 
 @pytest.mark.parametrize("text", ["fits", "fits sort:tps", "sort:-best,name", "qw sort:fit,-tps"])
 def test_hardware_queries_match(text: str) -> None:
@@ -113,32 +116,47 @@ class _OtherFit(_NoFit):
     def fit_rank(self, model: Model) -> int | None:
         return None if model.moe else int(model.active_params_b) % 4
 
+    def ctx_fit(self, model: Model) -> int | None:
+        return int(model.total_params_b * 1000)
+
 
 hardware_sorts = st.lists(
     st.builds(
         SortKey,
-        key=st.sampled_from([*SORT_KEYS, "best", "fit", "tps"]),
+        key=st.sampled_from([*SORT_KEYS, "best", "fit", "tps", "ctxfit"]),
         descending=st.booleans(),
     ),
     max_size=2,
 ).map(tuple)
 
 
+# `tps>N`: comparisons on the fit's local estimate, which a cached result must not outlive.
+tps_bounds = st.lists(
+    st.builds(
+        Comparison,
+        field=st.just("tps"),
+        op=st.sampled_from(["<=", ">=", "<", ">"]),
+        value=st.sampled_from([1.0, 10.0, 20.0, 50.0]),
+    ),
+    max_size=1,
+).map(tuple)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
-        st.tuples(queries, st.booleans(), hardware_sorts, st.sampled_from([0, 1])),
+        st.tuples(queries, st.booleans(), hardware_sorts, st.sampled_from([0, 1]), tps_bounds),
         min_size=1,
         max_size=8,
     )
 )
 def test_hardware_queries_match_over_a_session_with_two_machines(
-    session: list[tuple[Query, bool, tuple[SortKey, ...], int]],
+    session: list[tuple[Query, bool, tuple[SortKey, ...], int, tuple[Comparison, ...]]],
 ) -> None:
     machines = (_NoFit(), _OtherFit())
     index = QueryIndex(CATALOG)
-    for base, fits, sort, machine in session:
-        query = base.with_(fits=fits, sort=sort)
+    for base, fits, sort, machine, tps in session:
+        query = base.with_(fits=fits, sort=sort, fit_comparisons=tps)
         fit = machines[machine]
         assert index.run(query, fit) == run_query_per_call(CATALOG, query, fit), query.to_text()
 
@@ -158,7 +176,7 @@ def test_hardware_queries_are_answered_at_once_after_warming_for_that_fit() -> N
 
 
 def test_hardware_queries_without_a_fit_raise_the_same_error() -> None:
-    for text in ("fits", "sort:tps"):
+    for text in ("fits", "sort:tps", "tps>20", "sort:ctxfit"):
         with pytest.raises(QueryError):
             QueryIndex(CATALOG).run(parse_query(text))
 

@@ -347,3 +347,11 @@ def test_sort_is_an_ordered_permutation_with_unknowns_last(
     for a, b in zip(rows, rows[1:], strict=False):
         if SORT_KEYS[key](a) == SORT_KEYS[key](b):
             assert position[a.id] < position[b.id]
+
+
+def test_tps_compares_the_local_estimate_and_reads_back() -> None:
+    query = parse_query("tps>20 moe sort:-ctxfit")
+    assert [c.text() for c in query.fit_comparisons] == ["tps>20"]
+    assert query.comparisons == () and query.needs_fit
+    assert parse_query(query.to_text()) == query
+    assert [s.key for s in query.sort] == ["ctxfit"]

@@ -155,7 +155,7 @@ def fit_for(args: argparse.Namespace, models: Any, query: Any) -> Any:
     from modelscout.query import FIT_SORT_KEYS
 
     wanted = (
-        getattr(query, "fits", False)
+        getattr(query, "needs_fit", False)
         or any(key.key in FIT_SORT_KEYS for key in getattr(query, "sort", ()))
         or plan_options(args).any
         or getattr(args, "ctx", None) is not None

@@ -47,6 +47,7 @@ class FitContext:
         self._capacity = Capacity.of(hardware, options)
         self._cache: dict[str, ModelFit] = {}
         self._quick: dict[str, tuple[Verdict, float | None]] = {}
+        self._ctx: dict[str, int | None] = {}
 
     def with_context(self, context_tokens: int | None) -> FitContext:
         return FitContext(self.hardware, context_tokens, self.options)
@@ -97,6 +98,18 @@ class FitContext:
                         break
         self._quick[model.id] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
+
+    def ctx_fit(self, model: Model) -> int | None:
+        """The largest context that fits at the quantisation the fit chose (`sort:ctxfit`);
+        None where nothing fits."""
+        found = self._ctx.get(model.id, -1)
+        if found == -1:
+            best = self.model_fit(model).best
+            found = (
+                context_fits(model, self._capacity, self.options).get(best.quant) if best else None
+            )
+            self._ctx[model.id] = found
+        return found
 
     def fits(self, model: Model) -> bool:
         return self.quick(model)[0].value < Verdict.NO.value

@@ -20,7 +20,7 @@ from modelscout.query.language import (
     SortKey,
 )
 
-_OPS: dict[str, Callable[[float, float], bool]] = {
+OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": lambda a, b: a <= b,
     ">=": lambda a, b: a >= b,
     "<": lambda a, b: a < b,
@@ -43,7 +43,7 @@ def predicates(query: Query, fit: FitLookup | None = None) -> list[Callable[[Mod
             tests.append(spec.keeps(value))
     for comparison in query.comparisons:
         attribute = NUMERIC_FIELDS[comparison.field]
-        compare = _OPS[comparison.op]
+        compare = OPERATORS[comparison.op]
         bound = comparison.value
 
         def test(
@@ -62,6 +62,20 @@ def predicates(query: Query, fit: FitLookup | None = None) -> list[Callable[[Mod
                 "'fits' needs hardware information (run where it can be detected)", "fits"
             )
         tests.append(fit.fits)
+    if query.fit_comparisons:
+        if fit is None:
+            first = query.fit_comparisons[0].text()
+            raise QueryError(f"'{first}' needs hardware information", first)
+        for comparison in query.fit_comparisons:
+            compare, bound = OPERATORS[comparison.op], comparison.value
+
+            def fit_test(
+                m: Model, compare: Any = compare, bound: float = bound, fit: FitLookup = fit
+            ) -> bool:
+                value = fit.est_tps(m)
+                return value is not None and compare(value, bound)
+
+            tests.append(fit_test)
     return tests
 
 
@@ -74,6 +88,8 @@ def sort_value(key: str, fit: FitLookup | None) -> Callable[[Model], Any]:
         return fit.est_tps
     if key == "fit":
         return fit.fit_rank
+    if key == "ctxfit":
+        return fit.ctx_fit
     # best: what runs here first, the most capable of those first.
     return lambda m: (
         (0 if fit.fits(m) else 1),

@@ -29,7 +29,7 @@ from typing import Any, overload
 
 from modelscout.catalog.model import Model
 from modelscout.query.build_once import BuildOnce
-from modelscout.query.engine import predicates, search_text, sort_value
+from modelscout.query.engine import OPERATORS, predicates, search_text, sort_value
 from modelscout.query.filters import FILTERS
 from modelscout.query.language import NUMERIC_FIELDS, SORT_KEYS, FitLookup, Query, SortKey
 from modelscout.query.sort_orders import SortOrders
@@ -164,6 +164,8 @@ class QueryIndex:
             hardware = None  # built for another fit (or asked without one): nothing of it counts
         if query.fits and (hardware is None or "fits" not in hardware.fits):
             return False
+        if query.fit_comparisons and hardware is None:
+            return False
         for s in query.sort:
             if s.key in SORT_KEYS:
                 if not self._sorts.built(s.key, s.descending):
@@ -216,6 +218,13 @@ class QueryIndex:
         return self._hardware_for(fit).fits.get("fits", lambda: [fit.fits(m) for m in models])
 
     def _filtered(self, query: Query, fit: FitLookup | None) -> list[int]:
+        if query.fit_comparisons:  # the rest as usual, then the local estimate of each row kept
+            assert fit is not None  # positions() has raised already otherwise
+            rows = self._filtered(replace(query, fit_comparisons=()), fit)
+            for comparison in query.fit_comparisons:
+                compare, bound = OPERATORS[comparison.op], comparison.value
+                rows = [r for r in rows if _known_and(fit.est_tps(self.models[r]), compare, bound)]
+            return rows
         if query.fits:  # the rest of the query as usual (and remembered), then the fit's column
             assert fit is not None  # positions() has raised already otherwise
             fits = self._fits(fit)
@@ -284,6 +293,10 @@ class QueryIndex:
         return ordered
 
 
+def _known_and(value: float | None, compare: Callable[[float, float], bool], bound: float) -> bool:
+    return value is not None and compare(value, bound)
+
+
 def _hardware_key(sort_key: SortKey) -> tuple[str, bool]:
     # 'best' already puts what runs here first and the most capable of those first; reversed it
     # would put what cannot run first, so '-best' means the same (as in sort_models).
@@ -317,6 +330,7 @@ def _weaker(previous: Query, query: Query) -> bool:
         )
         and set(previous.comparisons) <= set(query.comparisons)
         and not previous.fits
+        and not previous.fit_comparisons
         and all(any(old in new for new in query.words) for old in previous.words)
     )
 

@@ -66,8 +66,12 @@ SORT_ALIASES: dict[str, str] = {
     "open": "openness",
     "size": "total",
 }
-# Sort keys that need a hardware fit to compute; see `FitLookup`.
-FIT_SORT_KEYS: tuple[str, ...] = ("fit", "tps", "best")
+# Sort keys that need a hardware fit to compute; see `FitLookup`. `ctxfit`: the largest context
+# that fits at the quantisation the fit chose.
+FIT_SORT_KEYS: tuple[str, ...] = ("fit", "tps", "best", "ctxfit")
+# Numbers a comparison may name that the hardware fit supplies: `tps>20` keeps what the local
+# estimate says decodes faster than 20 tokens/s.
+FIT_FIELDS: tuple[str, ...] = ("tps",)
 
 _COMPARISON = re.compile(r"^(?P<field>[a-z]+)(?P<op><=|>=|<|>|=)(?P<value>.+)$")
 # How each numeric field reads its units (`modelscout.units`): ctx in tokens (k = 1024), sizes in
@@ -89,6 +93,8 @@ class FitLookup(Protocol):
     def est_tps(self, model: Model) -> float | None: ...
 
     def fit_rank(self, model: Model) -> int | None: ...
+
+    def ctx_fit(self, model: Model) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,11 @@ class Query:
     words: tuple[str, ...] = ()
     fits: bool = False
     sort: tuple[SortKey, ...] = ()
+    fit_comparisons: tuple[Comparison, ...] = ()  # on FIT_FIELDS: need a hardware fit
+
+    @property
+    def needs_fit(self) -> bool:
+        return self.fits or bool(self.fit_comparisons)
 
     def to_text(self) -> str:
         """The canonical text of this query: parsing it gives back an equal query."""
@@ -136,6 +147,7 @@ class Query:
             if value != spec.empty:
                 parts.append(spec.text(value))
         parts.extend(c.text() for c in self.comparisons)
+        parts.extend(c.text() for c in self.fit_comparisons)
         if self.fits:
             parts.append("fits")
         parts.extend(self.words)
@@ -188,6 +200,7 @@ def parse_query(text: str) -> Query:
     """Parse query text; a bad token raises QueryError naming it and its position."""
     changes: dict[str, Any] = {}
     comparisons: list[Comparison] = []
+    fit_comparisons: list[Comparison] = []
     words: list[str] = []
     said: dict[str, str] = {}  # which token set each key, to catch 'moe dense'
     for token, position in _tokens(text):
@@ -199,9 +212,14 @@ def parse_query(text: str) -> Query:
         comparison = _COMPARISON.match(lowered)
         if comparison and ":" not in lowered:
             name = comparison["field"]
+            if name in FIT_FIELDS:
+                value = _parse_number(comparison["value"], name, token, position)
+                fit_comparisons.append(Comparison(name, comparison["op"], value))
+                continue
             if name not in NUMERIC_FIELDS:
                 raise QueryError(
-                    f"'{token}': cannot compare '{name}' (numbers: {', '.join(sorted(set(NUMERIC_FIELDS)))})",
+                    f"'{token}': cannot compare '{name}' (numbers: "
+                    f"{', '.join(sorted({*NUMERIC_FIELDS, *FIT_FIELDS}))})",
                     token,
                     position,
                 )
@@ -222,7 +240,12 @@ def parse_query(text: str) -> Query:
                 said.setdefault(name, token)
             continue
         words.append(lowered)
-    return Query(comparisons=tuple(comparisons), words=tuple(words), **changes)
+    return Query(
+        comparisons=tuple(comparisons),
+        fit_comparisons=tuple(fit_comparisons),
+        words=tuple(words),
+        **changes,
+    )
 
 
 # Keys a query sets to one value: two tokens setting different values contradict each other.

@@ -46,4 +46,8 @@ def index_of(rows: Sequence[Model], model: Model | None) -> int:
 
 def without_fit(query: Query) -> Query:
     """The query minus what needs hardware, for the moments before (or without) detection."""
-    return query.with_(fits=False, sort=tuple(s for s in query.sort if s.key not in FIT_SORT_KEYS))
+    return query.with_(
+        fits=False,
+        fit_comparisons=(),
+        sort=tuple(s for s in query.sort if s.key not in FIT_SORT_KEYS),
+    )

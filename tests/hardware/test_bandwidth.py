@@ -98,7 +98,7 @@ def test_detection_uses_the_probe_it_is_given(tmp_path: Path) -> None:
         "machine": "x86_64",
         "proc": EPYC / "proc",
         "sys_root": EPYC / "sys",
-        "env": {"HF_HOME": str(tmp_path)},
+        "cache_dir": tmp_path / "hub",
     }
     hardware = detect_hardware(**recorded, cpu_bandwidth_probe=probe)  # type: ignore[arg-type]
     assert hardware.cpu_bandwidth_bytes_per_s == 55e9 and hardware.cpu_bandwidth_measured

@@ -20,7 +20,7 @@ def _replay(machine: Path, tmp_path: Path, nvml: object | None = None) -> Hardwa
         proc=machine / "proc",
         sys_root=machine / "sys",
         nvml=nvml or RecordedNvml.load(machine / "recorded" / "nvml.json"),
-        env={"HF_HOME": str(tmp_path / "hf")},
+        cache_dir=tmp_path / "hf" / "hub",
     )
 
 
@@ -60,7 +60,7 @@ def test_nothing_readable_still_returns_a_record(tmp_path: Path) -> None:
         proc=tmp_path / "noproc",
         sys_root=tmp_path / "nosys",
         nvml=RecordedNvml.load(EPYC / "recorded" / "nvml.json"),
-        env={"HF_HUB_CACHE": str(tmp_path / "cache")},
+        cache_dir=tmp_path / "cache",
     )
     assert hardware.memory.total_bytes is None
     assert any("cpuinfo" in n for n in hardware.notes)
@@ -77,7 +77,7 @@ def test_a_hanging_driver_is_abandoned(tmp_path: Path) -> None:
             proc=EPYC / "proc",
             sys_root=EPYC / "sys",
             nvml=nvml,
-            env={"HF_HOME": str(tmp_path)},
+            cache_dir=tmp_path / "hub",
             gpu_timeout_s=0.05,
         )
     finally:

@@ -73,6 +73,6 @@ def test_no_driver_skips_nvml(tmp_path: Path) -> None:
         proc=EPYC / "proc",
         sys_root=EPYC / "sys",
         dev=tmp_path,
-        env={"HF_HOME": str(tmp_path)},
+        cache_dir=tmp_path / "hub",
     )
     assert "no NVIDIA driver loaded" in (hardware.gpu_reason or "")

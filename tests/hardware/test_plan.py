@@ -22,7 +22,7 @@ def _machine(root: Path, tmp_path: Path) -> Hardware:
         proc=root / "proc",
         sys_root=root / "sys",
         nvml=RecordedNvml.load(root / "recorded" / "nvml.json"),
-        env={"HF_HOME": str(tmp_path)},
+        cache_dir=tmp_path / "hub",
     )
 
 

@@ -146,8 +146,10 @@ def hardware_for(args: argparse.Namespace) -> Any:
     """The detected machine, with `--vram/--ram/--gpus/--profile` applied when given."""
     from modelscout.hardware.detect import detect_hardware
     from modelscout.hardware.plan import plan_hardware
+    from modelscout.hub.env import HubEnv
 
-    return plan_hardware(detect_hardware(), plan_options(args))
+    cache_dir = HubEnv.from_environ().cache_dir
+    return plan_hardware(detect_hardware(cache_dir=cache_dir), plan_options(args))
 
 
 def fit_for(args: argparse.Namespace, models: Any, query: Any) -> Any:

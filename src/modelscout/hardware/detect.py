@@ -10,7 +10,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,7 @@ def detect_hardware(
     cgroup_root: Path | None = None,
     nvml: Any | None = None,
     sysctl: SysctlRunner | None = None,
-    env: Mapping[str, str] | None = None,
+    cache_dir: Path | None = None,
     gpu_timeout_s: float = DEFAULT_GPU_TIMEOUT_S,
     cpu_bandwidth_probe: CpuBandwidthProbe | None = None,
 ) -> Hardware:
@@ -180,7 +180,7 @@ def detect_hardware(
         if found.reason:
             reasons.append(f"{what}: {found.reason}")
     gpus = [_with_table_bandwidth(g) for g in gpus]
-    disk = _guard("disk", lambda: read_disk(env), None, notes)
+    disk = _guard("disk", lambda: read_disk(cache_dir), None, notes) if cache_dir else None
     gpu_reason = None if gpus else "no GPU detected (" + "; ".join(reasons) + ")"
     apple_bandwidth = next((g.bandwidth_bytes_per_s for g in gpus if g.unified), None)
     if apple_bandwidth:

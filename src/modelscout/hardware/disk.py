@@ -1,15 +1,14 @@
 """Free disk space where the Hugging Face cache lives, so a pull can be checked before it starts.
 
-The cache folder is the one downloads write to (`modelscout.hub.env`).
+The caller says which folder (the HF cache that downloads write to, `modelscout.hub.env`), so
+hardware detection knows nothing of the Hub.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
 from dataclasses import dataclass
-
-from modelscout.hub.env import hub_cache_dir
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -20,8 +19,7 @@ class DiskInfo:
     total_bytes: int
 
 
-def read_disk(env: Mapping[str, str] | None = None) -> tuple[DiskInfo | None, list[str]]:
-    target = hub_cache_dir(env)
+def read_disk(target: Path) -> tuple[DiskInfo | None, list[str]]:
     probe = target
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent

@@ -39,6 +39,7 @@ def detect_fit_source() -> FitSource | None:
     try:
         from modelscout.fit.context import FitContext
         from modelscout.hardware.detect import detect_hardware
+        from modelscout.hub.env import HubEnv
     except ImportError:
         return None
-    return DetectedFit(detect_hardware(), FitContext)
+    return DetectedFit(detect_hardware(cache_dir=HubEnv.from_environ().cache_dir), FitContext)

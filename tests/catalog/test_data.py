@@ -166,7 +166,9 @@ def test_models_beyond_the_seeds_fill_every_tier() -> None:
     for model in added:
         assert model.repo_id and model.weights_available, model.id
         assert model.intelligence_index is None, model.id  # no score without a source
-        assert any(s.kind == "hub" for s in model.sources) or model.id.startswith("phi-4"), model.id
+        # Its size is stated by the Hub, a config, its card or an engine's recipe: never a table.
+        stated = [s for s in model.sources if s.says.get("total_params_b") == model.total_params_b]
+        assert stated and all(s.kind != "table" for s in stated), model.id
 
 
 def test_a_model_the_articles_name_but_that_does_not_exist_is_no_row() -> None:
@@ -196,6 +198,8 @@ def test_every_source_reference_exists() -> None:
             elif source.kind == "config":
                 assert source.ref.startswith("https://huggingface.co/"), (model.id, source.ref)
                 assert source.ref.endswith("/config.json"), (model.id, source.ref)
+            elif source.kind == "recipe":
+                assert source.ref.startswith("https://github.com/vllm-project/recipes/blob/")
             else:
                 assert source.kind in ("model_card", "hub"), (model.id, source.kind)
                 assert source.ref.startswith("https://"), (model.id, source.ref)

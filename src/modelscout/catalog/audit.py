@@ -28,9 +28,9 @@ PHYSICAL_FIELDS: tuple[str, ...] = (
     "modality",
     "gguf_repo_id",
 )
-# Sources that read a model's own files or its maker's page, as opposed to a leaderboard table or
-# an article that prints rounded figures.
-PRIMARY_KINDS: frozenset[str] = frozenset({"config", "hub", "model_card", "gguf"})
+# Sources that read a model's own files, its maker's page or an engine's serving recipe for it, as
+# opposed to a leaderboard table or an article that prints rounded figures.
+PRIMARY_KINDS: frozenset[str] = frozenset({"config", "hub", "model_card", "gguf", "recipe"})
 # Numbers a source must state as they are shown.
 SOURCED_NUMBERS: tuple[str, ...] = (
     "total_params_b",

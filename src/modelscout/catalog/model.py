@@ -81,9 +81,9 @@ def openness_for(
 # never form reference cycles, so the cyclic collector need not walk them (it did, 100,000 at a
 # time, in the middle of keystrokes).
 class Source(msgspec.Struct, frozen=True, gc=False):
-    """Where a fact came from: a seed table row, a seed article section or a model card."""
+    """Where a fact came from: a seed table row, an article, a model card, the Hub, a config, a recipe."""
 
-    kind: str  # "table" | "article" | "model_card" | "hub"
+    kind: str  # "table" | "article" | "model_card" | "hub" | "config" | "recipe"
     ref: str  # seed file name or URL
     detail: str | None = None  # the table row label or the article section
     says: dict[str, Any] = msgspec.field(default_factory=dict)

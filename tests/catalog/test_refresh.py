@@ -728,3 +728,29 @@ def test_a_result_the_loader_would_refuse_is_never_written(api: HubApiServer) ->
     with pytest.raises(hub_refresh.RefreshError, match="not written.*duplicate id"):
         save_refreshed(bad)
     assert cached_catalog_path().read_bytes() == old
+
+
+def test_a_hub_dripping_its_answers_is_given_up_on_at_the_deadline(api: HubApiServer) -> None:
+    """One byte at a time never trips a read timeout; the per-request and overall limits do."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    api.script("body", *["drip:0.2"] * 100)
+    pool = ThreadPoolExecutor(1)
+    try:
+        settings = quick(timeout_s=0.5, deadline_s=1.5)
+        running = pool.submit(refresh_catalog, catalogue(), settings=settings)
+        result = running.result(timeout=30)  # a bound for the old behaviour: minutes per answer
+    finally:
+        pool.shutdown(wait=False)
+    assert result.outcomes and all(o.status == "failed" for o in result.outcomes)
+    messages = {o.message or "" for o in result.outcomes}
+    assert all("ran out of time" in m or "timed out" in m for m in messages), messages
+
+
+def test_an_answer_past_the_size_bound_is_abandoned_as_it_arrives(api: HubApiServer) -> None:
+    api.script("body", "huge:16")
+    one = (model(id="qwen3-8b", repo_id="Qwen/Qwen3-8B"),)
+    result = refresh_catalog(one, settings=quick(max_answer_bytes=1024 * 1024, gguf=False))
+    (failed,) = result.with_status("failed")
+    assert "larger than 1,048,576 bytes" in (failed.message or "")
+    assert api.body_bytes_sent < 16 * 1024 * 1024  # it stopped reading; the rest was never sent

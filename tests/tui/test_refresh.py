@@ -126,3 +126,33 @@ async def test_a_refresh_in_offline_mode_says_how_to_leave_it(
         await wait_until(pilot, lambda: any(sev == "warning" for sev, _ in notices))
         message = next(m for sev, m in notices if sev == "warning")
         assert message.startswith("offline mode: nothing was refreshed; unset HF_HUB_OFFLINE")
+
+
+async def test_q_during_a_refresh_quits_at_once(
+    api: HubApiServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Hub that drips its answers must not hold the app open after `q`."""
+    import threading
+
+    from modelscout.tui.screens import main as main_module
+
+    ended = threading.Event()
+    refresh = main_module.refresh_catalogue
+
+    def watched(*args: object) -> None:
+        try:
+            refresh(*args)  # type: ignore[arg-type]
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(main_module, "refresh_catalogue", watched)
+    api.script("body", *["drip:1"] * 20)  # every answer one byte a second
+    app = make_app(catalog=write_catalogue(tmp_path / "mine.json", QWEN, GEMMA))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await run_palette_refresh(pilot)
+        await wait_until(pilot, lambda: api.body_bytes_sent > 0)  # the answers are dripping in
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not app.is_running, timeout_s=5)
+    assert ended.wait(5), "the refresh kept running after the app quit"
+    assert not cached_catalog_path().exists()

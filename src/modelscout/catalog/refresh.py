@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,6 +48,7 @@ __all__ = [
     "RefreshError",
     "RefreshProgress",
     "RefreshResult",
+    "RefreshStopped",
     "carry_over",
     "catalog_age",
     "catalog_document",
@@ -59,6 +61,13 @@ __all__ = [
 
 class RefreshError(ModelscoutError):
     """A refresh that could not run at all (a bad endpoint, an unwritable cache)."""
+
+
+class RefreshStopped(RefreshError):
+    """The caller asked the refresh to stop (the app is quitting); nothing was written."""
+
+
+STOP_POLL_S = 0.1  # how often a running refresh looks at its `stop` callback
 
 
 @dataclass(frozen=True)
@@ -256,19 +265,35 @@ def refresh_catalog(
     discover: DiscoverQuery | None = None,
     progress: Callable[[RefreshProgress], None] | None = None,
     settings: ClientSettings | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> RefreshResult:
     """Refresh `models` from the Hub and return the new rows; writes nothing.
 
     Blocking: call it from a thread (the TUI's `@work(thread=True)`), never the UI thread.
     `hub_env` (default: read from the environment now) says which Hub and as whom; offline, it
     returns the models untouched without a request. `progress` is called after each
-    repo, on the calling thread. Per-entry failures are in the result, never raised.
+    repo, on the calling thread. Per-entry failures are in the result, never raised. When
+    `stop()` turns true the requests are abandoned within a tenth of a second and RefreshStopped
+    is raised, so a quitting app does not wait for a slow Hub.
     """
-    return asyncio.run(
-        refresh_catalog_async(
-            models, hub_env, discover=discover, progress=progress, settings=settings
-        )
+    work = refresh_catalog_async(
+        models, hub_env, discover=discover, progress=progress, settings=settings
     )
+    return asyncio.run(_until_stopped(work, stop))
+
+
+async def _until_stopped(
+    work: Coroutine[Any, Any, RefreshResult], stop: Callable[[], bool] | None
+) -> RefreshResult:
+    task = asyncio.ensure_future(work)
+    while not task.done():
+        if stop is not None and stop():
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+            raise RefreshStopped("the refresh was stopped; the cache was left as it was")
+        await asyncio.wait({task}, timeout=STOP_POLL_S if stop is not None else None)
+    return task.result()
 
 
 # --- before and after: the base rows and the cache file ----------------------------------------

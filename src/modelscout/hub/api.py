@@ -56,7 +56,9 @@ class ClientSettings:
     """Knobs of the request engine; tests pass a `sleep` that records instead of waiting."""
 
     concurrency: int = 8
-    timeout_s: float = 15.0
+    timeout_s: float = 15.0  # per request, the whole answer: a server dripping bytes gains nothing
+    deadline_s: float = 120.0  # the whole refresh, retries and pauses included
+    max_answer_bytes: int = 32 * 1024 * 1024  # a page of 1,000 models is a few MB
     max_retries: int = 3
     backoff_base_s: float = 0.5
     backoff_max_s: float = 8.0
@@ -120,6 +122,7 @@ class HubApiClient:
         self._answered = False  # has the Hub answered anything at all yet?
         self._blind_failures = 0  # timeouts and dropped connections before any answer
         self._unreachable: str | None = None
+        self._deadline: float | None = None  # loop time when the whole run must stop
 
     def _retry_after(self, response: httpx.Response) -> float | None:
         value = response.headers.get("retry-after", "").strip()
@@ -154,8 +157,43 @@ class HubApiClient:
         if self._unreachable is not None:
             raise ApiFailure("failed", self._unreachable)
 
+    def _time_left(self, loop: asyncio.AbstractEventLoop) -> float:
+        """Seconds before the run's deadline; ApiFailure once it has passed."""
+        if self._deadline is None:
+            self._deadline = loop.time() + self._settings.deadline_s
+        left = self._deadline - loop.time()
+        if left <= 0:
+            raise ApiFailure(
+                "failed", f"the refresh ran out of time ({self._settings.deadline_s:g} s in all)"
+            )
+        return left
+
+    async def _answer(self, path: str, params: list[tuple[str, str]]) -> httpx.Response:
+        """The whole answer, read as it comes and given up on past `max_answer_bytes`."""
+        limit = self._settings.max_answer_bytes
+        too_large = ApiFailure("failed", f"the Hub's answer is larger than {limit:,} bytes")
+        # A tuple: httpx's list type wants str | int | ... items, ours are str.
+        async with self._client.stream("GET", path, params=tuple(params)) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise too_large
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+            return httpx.Response(
+                response.status_code,
+                headers=response.headers,
+                content=b"".join(chunks),
+                request=response.request,
+            )
+
     async def get_json(self, path: str, params: list[tuple[str, str]]) -> Any:
-        """The decoded answer, or ApiFailure once the retries are spent; never a token in a message."""
+        """The decoded answer, or ApiFailure once the retries are spent or the run's deadline
+        has passed; never a token in a message."""
         settings = self._settings
         loop = asyncio.get_running_loop()
         attempt = 0
@@ -164,14 +202,15 @@ class HubApiClient:
             attempt += 1
             pause = self._resume_at - loop.time()
             if pause > 0:
-                await settings.sleep(pause)
+                await settings.sleep(min(pause, self._time_left(loop)))
             wait: float | None = None
             try:
                 async with self._slots:
                     self._check_reachable()
-                    # A tuple: httpx's list type wants str | int | ... items, ours are str.
-                    response = await self._client.get(path, params=tuple(params))
-            except httpx.TimeoutException:
+                    limit = min(settings.timeout_s, self._time_left(loop))
+                    response = await asyncio.wait_for(self._answer(path, params), limit)
+            except (httpx.TimeoutException, asyncio.TimeoutError):
+                self._time_left(loop)  # past the deadline: say that, not a timeout
                 problem = f"timed out after {settings.timeout_s:g} s"
                 self._count_blind_failure(problem)
             except httpx.ConnectError as exc:  # refused, unknown host, no route
@@ -212,7 +251,7 @@ class HubApiClient:
             if wait is None:
                 wait = min(settings.backoff_base_s * 2 ** (attempt - 1), settings.backoff_max_s)
             log.debug("GET %s: %s; retrying in %.1f s", path, problem, wait)
-            await settings.sleep(wait)
+            await settings.sleep(min(wait, self._time_left(loop)))
 
 
 def _error_text(response: httpx.Response) -> str:

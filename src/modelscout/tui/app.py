@@ -8,6 +8,7 @@ worker, so the first frame never waits for the file.
 from __future__ import annotations
 
 import argparse
+import threading
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -73,6 +74,9 @@ class ModelscoutApp(ReportsWorkerErrors, App[None]):
         self.hub_env = HubEnv.from_environ()  # the Hub, token, cache and offline mode, read once
         self.downloads = Downloads(self, hub_env=self.hub_env)
         self.collector = IdleCollector(self)
+        # Set as the app closes: a refresh waiting on a slow Hub gives up instead of holding the
+        # exit until its requests time out.
+        self.quitting = threading.Event()
         self._save_timer: Timer | None = None
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -103,6 +107,7 @@ class ModelscoutApp(ReportsWorkerErrors, App[None]):
         )
 
     def on_unmount(self) -> None:
+        self.quitting.set()
         self.collector.stop()
         if self._save_timer is not None and self.settings_file is not None:
             self._save_timer.stop()

@@ -26,12 +26,14 @@ def refresh_catalogue(
     explicit: str | None,
     collector: IdleCollector,
     hub_env: HubEnv,
+    stop: Callable[[], bool] | None = None,
 ) -> None:
     """Refresh from the Hub `hub_env` names, save and load the cache (blocking: run in a thread
-    worker)."""
+    worker); it ends early, writing nothing, once `stop()` is true (the app is quitting)."""
     from modelscout.catalog.load import load_catalog
     from modelscout.catalog.refresh import (
         RefreshProgress,
+        RefreshStopped,
         models_to_refresh,
         refresh_catalog,
         save_refreshed,
@@ -44,7 +46,12 @@ def refresh_catalogue(
     post(RefreshActivity("⟳ refreshing the catalogue from the Hub…"))
     try:
         notices: list[str] = []
-        result = refresh_catalog(models_to_refresh(explicit, notices), hub_env, progress=progress)
+        try:
+            result = refresh_catalog(
+                models_to_refresh(explicit, notices), hub_env, progress=progress, stop=stop
+            )
+        except RefreshStopped:
+            return  # the app is quitting: nobody is left to tell
         for notice in notices:
             post(WorkerNotice(Notice(notice, severity="warning")))
         if result.offline:

@@ -3,6 +3,7 @@ app module (which imports the screens), so screens and app form no import cycle.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -21,6 +22,7 @@ class ScoutHost(Protocol):
     collector: IdleCollector
     downloads: Downloads
     hub_env: HubEnv
+    quitting: threading.Event  # set as the app closes: background work gives up
     detect_fit: Callable[[], FitSource | None] | None
     settings: Settings
 

@@ -529,7 +529,12 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         app = self.modelscout_app
         self.run_worker(
             partial(
-                refresh_catalogue, self.post_message, app.catalog_path, app.collector, app.hub_env
+                refresh_catalogue,
+                self.post_message,
+                app.catalog_path,
+                app.collector,
+                app.hub_env,
+                app.quitting.is_set,
             ),
             thread=True,
             group=REFRESH_GROUP,

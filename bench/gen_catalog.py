@@ -208,9 +208,19 @@ def catalog_document(count: int, seed: int = 0) -> dict[str, Any]:
 
 
 def write_catalog(path: Path, count: int, seed: int = 0) -> Path:
-    """Write the catalogue compactly indented, as the refresh writes its cache (indent=1)."""
-    document = catalog_document(count, seed)
-    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    """Write the catalogue compactly indented, as the refresh writes its cache (indent=1).
+
+    Entry by entry, with the layout `json.dumps(catalog_document(...), indent=1)` gives: a
+    million entries held at once would take several GB.
+    """
+    rng = random.Random(seed)
+    head = {"schema_version": SCHEMA_VERSION, "built": "2026-11-25"}
+    with path.open("w", encoding="utf-8") as out:
+        out.write(json.dumps(head, indent=1)[:-2] + ',\n "models": [')
+        for index in range(count):
+            entry = json.dumps(make_entry(rng, index), indent=1, ensure_ascii=False)
+            out.write(("\n  " if index == 0 else ",\n  ") + entry.replace("\n", "\n  "))
+        out.write("\n ]\n}\n" if count else "]\n}\n")
     return path
 
 

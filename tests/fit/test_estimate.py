@@ -259,6 +259,7 @@ def test_quick_verdict_agrees_with_the_full_table(hw: Hardware) -> None:
         for m in resolve_catalog(None).models:
             table = full.model_fit(m)
             assert fit.quick(m) == (table.verdict, table.est_tps), m.id
+            assert fit.headline(m) == (table.verdict, table.best, table.context_tokens), m.id
 
 
 def test_a_model_without_downloadable_weights_never_fits() -> None:

@@ -2,8 +2,8 @@
 
 The engine asks thousands of times while it filters and sorts (`fits`, `sort:best`, `sort:tps`),
 and a table row asks again when it is drawn, so each model's verdict is worked out once. `quick`
-reaches the verdict and speed at the best quantisation without building the whole table of
-quantisations that `model_fit` (the detail view, `show`) returns.
+(and `headline`) reach the verdict and speed at the best quantisation without building the whole
+table of quantisations that `model_fit` (the detail view, `show`) returns.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from modelscout.fit.estimate import (
     Capacity,
     FitOptions,
     ModelFit,
+    QuantFit,
     Verdict,
     context_fits,
     context_for,
-    decode_speed,
     fit_model,
     hardware_summary,
     kv_for,
     placement,
+    quant_fit,
     quants_for,
     weights_bytes,
 )
@@ -46,7 +47,7 @@ class FitContext:
         self.options = options
         self._capacity = Capacity.of(hardware, options)
         self._cache: dict[str, ModelFit] = {}
-        self._quick: dict[str, tuple[Verdict, float | None]] = {}
+        self._headline: dict[str, tuple[Verdict, QuantFit | None, int]] = {}
         self._ctx: dict[str, int | None] = {}
 
     def with_context(self, context_tokens: int | None) -> FitContext:
@@ -65,18 +66,18 @@ class FitContext:
         """Largest context per quantisation on this machine (see estimate.context_fits)."""
         return context_fits(model, self._capacity, self.options)
 
-    def quick(self, model: Model) -> tuple[Verdict, float | None]:
-        """(verdict, estimated tokens/s) at the best quantisation, without building every row.
+    def headline(self, model: Model) -> tuple[Verdict, QuantFit | None, int]:
+        """`model_fit`'s verdict, best row and context, without building the other rows.
 
         The smallest quantisation gives the best verdict reachable; the best quantisation is the
         most precise one that still reaches it. Agrees with `model_fit(model)` by construction.
         """
-        found = self._quick.get(model.id)
+        found = self._headline.get(model.id)
         if found is not None:
             return found
         full = self._cache.get(model.id)
         if full is not None:
-            found = (full.verdict, full.est_tps)
+            found = (full.verdict, full.best, full.context_tokens)
         else:
             capacity = self._capacity
             quants = quants_for(model)
@@ -84,20 +85,24 @@ class FitContext:
             kv = kv_for(model, context, self.options).bytes
             weights_of = lambda q: weights_bytes(model.total_params_b, q.bits_per_weight)  # noqa: E731
             best_verdict = placement(weights_of(quants[-1]), kv, capacity)[0]
-            if not model.weights_available:
-                found = (Verdict.UNAVAILABLE, None)
-            elif best_verdict is Verdict.NO:
-                found = (Verdict.NO, None)
-            else:
+            best = None
+            if model.weights_available and best_verdict is not Verdict.NO:
                 for quant in quants:
-                    verdict, share, _, _ = placement(weights_of(quant), kv, capacity)
-                    if verdict is best_verdict:
-                        per_token = weights_bytes(model.active_params_b, quant.bits_per_weight) + kv
-                        tps = decode_speed(per_token, share, capacity, model.moe)[0]
-                        found = (verdict, tps)
+                    if placement(weights_of(quant), kv, capacity)[0] is best_verdict:
+                        best = quant_fit(model, quant, capacity, kv)
                         break
-        self._quick[model.id] = found  # type: ignore[assignment]
-        return found  # type: ignore[return-value]
+            if best is not None:
+                found = (best.verdict, best, context)
+            else:
+                no = Verdict.NO if model.weights_available else Verdict.UNAVAILABLE
+                found = (no, None, context)
+        self._headline[model.id] = found
+        return found
+
+    def quick(self, model: Model) -> tuple[Verdict, float | None]:
+        """(verdict, estimated tokens/s) at the best quantisation (`headline`)."""
+        verdict, best, _ = self.headline(model)
+        return verdict, best.est_tps if best is not None else None
 
     def ctx_fit(self, model: Model) -> int | None:
         """The largest context that fits at the quantisation the fit chose (`sort:ctxfit`);

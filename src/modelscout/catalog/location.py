@@ -15,7 +15,8 @@ from typing import Any
 
 import platformdirs
 
-from modelscout.catalog.load import Catalog, load_catalog
+from modelscout.catalog.decoded import load_decoded
+from modelscout.catalog.load import Catalog
 from modelscout.errors import CatalogError
 from modelscout.files import write_atomic
 
@@ -30,6 +31,11 @@ def cache_dir() -> Path:
 
 def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def load_catalog(path: Path, origin: str = "file") -> Catalog:
+    """`catalog.load_catalog`, through the decoded copy the user's cache keeps of each file."""
+    return load_decoded(path, origin, cache_dir() / "decoded")
 
 
 def cached_catalog_path() -> Path:

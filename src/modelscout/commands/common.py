@@ -42,6 +42,36 @@ def print_json_array(items: Iterable[Any]) -> None:
     sys.stdout.write("\n]\n" if opened else "[]\n")
 
 
+def write_json_rows(rows: Iterable[bytes | memoryview], joined: bool = False) -> None:
+    """`print_json_array` for items already laid out as it lays them out (indented one level);
+    `joined`: the pieces are one text, the separators already in it."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    held: list[bytes] = []  # where stdout was swapped for a StringIO: decoded whole at the end
+
+    def write(data: bytes | memoryview) -> None:
+        if binary is not None:
+            binary.write(data)
+        else:
+            held.append(bytes(data))  # a piece may end inside a character
+
+    opened = False
+    for row in rows:
+        write(b"" if joined and opened else b",\n" if opened else b"[\n")
+        write(row)
+        opened = True
+    write(b"\n]\n" if opened else b"[]\n")
+    if binary is not None:
+        binary.flush()
+    else:
+        sys.stdout.write(b"".join(held).decode("utf-8"))
+
+
+def indented(value: Any) -> str:
+    """`value` as JSON, laid out as `print_json` writes it."""
+    return _indented(value)
+
+
 def _indented(value: Any) -> str:
     """JSON laid out as `json.dumps(value, indent=2, ensure_ascii=False)` lays it out, made by
     msgspec: seven times faster, which is most of a 100,000-model `list --json`. (Floats may
@@ -152,14 +182,15 @@ def hardware_for(args: argparse.Namespace) -> Any:
     return plan_hardware(detect_hardware(cache_dir=cache_dir), plan_options(args))
 
 
-def fit_for(args: argparse.Namespace, models: Any, query: Any) -> Any:
+def fit_for(args: argparse.Namespace, query: Any) -> Any:
     """The hardware fit for this run, or None where the query does not need one."""
     from modelscout.query import FIT_SORT_KEYS
 
+    planned = ("vram", "ram", "gpus", "profile")  # PlanOptions.any, without importing hardware/
     wanted = (
         getattr(query, "needs_fit", False)
         or any(key.key in FIT_SORT_KEYS for key in getattr(query, "sort", ()))
-        or plan_options(args).any
+        or any(getattr(args, name, None) is not None for name in planned)
         or getattr(args, "ctx", None) is not None
         or getattr(args, "engine", None) is not None
         or getattr(args, "kv_cache", None) is not None

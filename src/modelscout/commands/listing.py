@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from modelscout.catalog import Model, model_to_dict
+from modelscout.catalog.decoded import RowTexts, row_texts
 from modelscout.commands.common import (
     add_catalog_option,
     add_fit_options,
     examples,
     fit_for,
+    indented,
     load,
     print_json_array,
     stdout_console,
+    write_json_rows,
 )
-from modelscout.query import parse_query, run_query
+from modelscout.query import Query, QueryRows, parse_query, run_query
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,8 +62,16 @@ def _positive_int(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     query = parse_query(" ".join(args.query))
     catalog = load(args)
-    fit = fit_for(args, catalog.models, query)
+    fit = fit_for(args, query)
+    texts = row_texts(catalog) if args.json else None
+    if texts is not None and fit is None and args.limit is None and query == Query():
+        write_json_rows(texts.all(), joined=True)  # the whole catalogue, in its order: one write
+        return 0
     rows: Sequence[Model] = run_query(catalog.models, query, fit)
+    if texts is not None and isinstance(rows, QueryRows):
+        positions = rows.positions if args.limit is None else rows.positions[: args.limit]
+        write_json_rows(_rows_text(texts, catalog.models, positions, fit))
+        return 0
     if args.limit is not None:
         rows = rows[: args.limit]
     if args.json:
@@ -73,16 +84,39 @@ def run(args: argparse.Namespace) -> int:
 def _with_fit(row: dict[str, Any], model: Model, fit: Any) -> dict[str, Any]:
     """Add the verdict at the best quantisation when a fit was asked for (fits, --vram, ...)."""
     if fit is not None:
-        model_fit = fit.model_fit(model)
-        row["fit"] = {
-            "verdict": model_fit.verdict.label,
-            "fit_rank": model_fit.verdict.value,
-            "best_quant": model_fit.best.quant if model_fit.best else None,
-            "total_bytes": model_fit.best.total_bytes if model_fit.best else None,
-            "est_tps": model_fit.est_tps,
-            "context_tokens": model_fit.context_tokens,
-        }
+        row["fit"] = _fit_of(model, fit)
     return row
+
+
+def _fit_of(model: Model, fit: Any) -> dict[str, Any]:
+    # The headline only: the table of every quantisation would cost six times as much.
+    verdict, best, context = fit.headline(model)
+    return {
+        "verdict": verdict.label,
+        "fit_rank": verdict.value,
+        "best_quant": best.quant if best else None,
+        "total_bytes": best.total_bytes if best else None,
+        "est_tps": best.est_tps if best else None,
+        "context_tokens": context,
+    }
+
+
+# A row's text ends with its closing brace, one level in; the fit goes in before it.
+_ROW_END = b"\n  }"
+
+
+def _rows_text(
+    texts: RowTexts, models: Sequence[Model], positions: Sequence[int], fit: Any
+) -> Iterator[bytes]:
+    """The rows' `list --json` texts, each with its fit added where one was asked for: the
+    same text as `print_json_array` writes for `_with_fit(model_to_dict(...))`."""
+    if fit is None:
+        yield from texts.rows(positions)
+        return
+    for position in positions:
+        text = texts.row(position)
+        fitted = indented(_fit_of(models[position], fit)).replace("\n", "\n    ")
+        yield b"".join((text[: -len(_ROW_END)], b',\n    "fit": ', fitted.encode(), _ROW_END))
 
 
 # Between columns, as rich's tables space them.

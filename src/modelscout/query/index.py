@@ -68,6 +68,11 @@ class QueryRows(Sequence[Model]):
     def __len__(self) -> int:
         return len(self._positions)
 
+    @property
+    def positions(self) -> list[int]:
+        """Catalogue positions of the rows, in order. Do not modify the list."""
+        return self._positions
+
     @overload
     def __getitem__(self, index: int) -> Model: ...
 

@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` so that readers see the old file or the whole new one, never half of it."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` so that readers see the old file or the whole new one, never half of it.
+
+    `data` may come in parts, written as they come: a large file need not sit in memory whole.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name's start only: a long name plus the random part would pass the 255 a name may have.
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                for part in data:
+                    handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -24,10 +24,11 @@ import hashlib
 import mmap
 import struct
 import time
-from stat import S_ISREG
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import msgspec
@@ -55,7 +56,7 @@ class _Header(msgspec.Struct, frozen=True):
 
 class _RowsHeader(msgspec.Struct, frozen=True):
     key: str
-    count: int
+    count: int  # rows; their count + 1 offsets (u64) sit just before the header
 
 
 @dataclass(frozen=True)
@@ -145,27 +146,40 @@ def load_decoded(path: Path, origin: str, directory: Path) -> Catalog:
 
 
 def _write_models(copy: DecodedCopy, catalog: Catalog) -> None:
+    """Chunk by chunk, the header last (it lists the chunks' lengths): a million models' bytes
+    never sit in memory at once."""
     encode = msgspec.msgpack.Encoder().encode
     models = catalog.models
-    chunks = [
-        encode(models[start : start + _CHUNK_MODELS])
-        for start in range(0, len(models), _CHUNK_MODELS)
-    ]
-    header = msgspec.msgpack.encode(
-        _Header(copy.key, catalog.built, catalog.warnings, tuple(map(len, chunks)))
-    )
-    write_atomic(
-        copy.models_path, b"".join((_MODELS_MAGIC, _LENGTH.pack(len(header)), header, *chunks))
-    )
+    lengths: list[int] = []
+
+    def parts() -> Iterator[bytes]:
+        yield _MODELS_MAGIC
+        for start in range(0, len(models), _CHUNK_MODELS):
+            chunk = encode(models[start : start + _CHUNK_MODELS])
+            lengths.append(len(chunk))
+            yield chunk
+        header = _Header(copy.key, catalog.built, catalog.warnings, tuple(lengths))
+        yield from _footer(header)
+
+    write_atomic(copy.models_path, parts())
+
+
+def _footer(header: msgspec.Struct) -> tuple[bytes, bytes]:
+    encoded = msgspec.msgpack.encode(header)
+    return encoded, _LENGTH.pack(len(encoded))
 
 
 def _read_header(mapped: mmap.mmap, magic: bytes, kind: type[Any]) -> tuple[Any, int] | None:
-    start = len(magic) + _LENGTH.size
-    if mapped[: len(magic)] != magic or len(mapped) < start:
+    """The header at the end of a copy, and where it starts; None for anything else."""
+    size = len(mapped)
+    if size < len(magic) + _LENGTH.size or mapped[: len(magic)] != magic:
         return None
-    (length,) = _LENGTH.unpack_from(mapped, len(magic))
+    (length,) = _LENGTH.unpack_from(mapped, size - _LENGTH.size)
+    start = size - _LENGTH.size - length
+    if start < len(magic):
+        return None
     try:
-        return msgspec.msgpack.decode(mapped[start : start + length], type=kind), start + length
+        return msgspec.msgpack.decode(mapped[start : size - _LENGTH.size], type=kind), start
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
 
@@ -178,10 +192,14 @@ def _read_models(copy: DecodedCopy, path: Path, origin: str) -> Catalog | None:
     except (OSError, ValueError):  # missing, unreadable, empty (mmap of 0 bytes)
         return None
     read = _read_header(mapped, _MODELS_MAGIC, _Header)
-    if read is None or read[0].key != copy.key or read[1] + sum(read[0].chunks) != len(mapped):
+    if (
+        read is None
+        or read[0].key != copy.key
+        or len(_MODELS_MAGIC) + sum(read[0].chunks) != read[1]
+    ):
         mapped.close()
         return None
-    header, offset = read
+    header, offset = read[0], len(_MODELS_MAGIC)
 
     def models() -> tuple[model.Model, ...]:
         try:
@@ -284,19 +302,19 @@ def row_texts(catalog: Catalog) -> RowTexts | None:
     found = _open_rows(copy)
     if found is not None:
         return found
-    texts = [_row_text(m) for m in catalog.models]
-    offsets = [0]
-    for text in texts:
-        offsets.append(offsets[-1] + len(text) + 2)
-    header = msgspec.msgpack.encode(_RowsHeader(copy.key, len(texts)))
-    index = struct.pack(f"<{len(offsets)}Q", *offsets)
+    offsets = array("Q", [0])
+
+    def parts() -> Iterator[bytes]:
+        yield _ROWS_MAGIC
+        for record in catalog.models:
+            text = _row_text(record) + b",\n"
+            offsets.append(offsets[-1] + len(text))
+            yield text
+        yield offsets.tobytes()
+        yield from _footer(_RowsHeader(copy.key, len(offsets) - 1))
+
     try:
-        write_atomic(
-            copy.rows_path,
-            b"".join(
-                (_ROWS_MAGIC, _LENGTH.pack(len(header)), header, index, b",\n".join(texts), b",\n")
-            ),
-        )
+        write_atomic(copy.rows_path, parts())
     except OSError:
         return None
     return _open_rows(copy)
@@ -312,14 +330,14 @@ def _open_rows(copy: DecodedCopy) -> RowTexts | None:
     if read is None or read[0].key != copy.key:
         mapped.close()
         return None
-    header, offset = read
-    end = offset + (header.count + 1) * 8
-    if end > len(mapped):
+    header, end = read
+    start = end - (header.count + 1) * 8
+    if start < len(_ROWS_MAGIC):
         mapped.close()
         return None
-    offsets = memoryview(mapped)[offset:end].cast("Q")
-    if offsets[header.count] + end != len(mapped):
+    offsets = memoryview(mapped)[start:end].cast("Q")
+    if offsets[0] != 0 or len(_ROWS_MAGIC) + offsets[header.count] != start:
         offsets.release()
         mapped.close()
         return None
-    return RowTexts(mapped, offsets, end, header.count)
+    return RowTexts(mapped, offsets, len(_ROWS_MAGIC), header.count)

@@ -114,6 +114,10 @@ def resolve_repo(args: argparse.Namespace) -> tuple[str, str, str | None]:
     from modelscout.catalog.lookup import ModelNotFound, find_model
 
     text = args.model.strip()
+    if not text:  # "" would match a catalogue row that has no repo id
+        from modelscout.errors import UsageError
+
+        raise UsageError("pull needs a model: a catalogue id or a Hub repo id (org/name)")
     try:
         models = load(args).models
     except CatalogError:

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+from modelscout.errors import UsageError
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    """`modelscout` with no command: honours --catalog (or MODELSCOUT_CATALOG) and --query."""
+    """`modelscout` with no command: honours --catalog (or MODELSCOUT_CATALOG) and --query.
+
+    Without a terminal on both ends (a pipe, a cron job, a service) the screen would be drawn
+    where nobody sees it and keys never come: say so instead of running invisibly.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "the TUI needs a terminal (stdin and stdout): for scripts use `modelscout list`, "
+            "`show` or `pull`, which need none"
+        )
     from modelscout.tui.app import run_app
 
     return run_app(args)

@@ -119,3 +119,15 @@ def test_a_cpu_only_profile_replaces_the_cpu_and_drops_the_gpus(tmp_path: Path) 
     assert (planned.cpu.physical_cores, planned.cpu.arch) == (4, "aarch64")
     assert planned.cpu_bandwidth_bytes_per_s == pytest.approx(17.1e9)
     assert planned.cpu_bandwidth_source.startswith("published")
+
+
+def test_a_plan_typed_in_one_line() -> None:
+    from modelscout.errors import UsageError
+    from modelscout.hardware.plan import parse_plan
+
+    assert parse_plan("rtx4090 ram=64G gpus=2") == PlanOptions(ram="64g", gpus=2, profile="rtx4090")
+    assert parse_plan("vram=24G") == PlanOptions(vram="24g")
+    assert not parse_plan("this").any and not parse_plan("").any
+    for bad in ("rtx9999", "vram=lots", "gpus=two", "cores=8"):
+        with pytest.raises(UsageError):
+            parse_plan(bad)

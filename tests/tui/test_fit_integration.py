@@ -62,3 +62,37 @@ async def test_run_commands_follow_the_quantisation_the_verdict_chose() -> None:
             f"llama-cli -hf acme/Pico-1.7B-GGUF:{best.quant}",
             f"ollama run hf.co/acme/Pico-1.7B-GGUF:{best.quant}",
         ]
+
+
+async def test_planning_for_a_profile_from_a_key_and_back() -> None:
+    app = make_app(detect_fit=lambda: DetectedFit(gpu_machine(), FitContext))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await press(pilot, "h")
+        for key in "rtx5090 ram=128G":
+            await press(pilot, "space" if key == " " else key)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert "planning: rtx5090, 128 GiB RAM" in screen.header_line.hardware
+        assert screen.header_line.hardware.startswith("1× RTX 5090 32 GiB · 128 GiB RAM")
+        fit_column = next(c for c in table(app).columns if c.key == "fit")
+        by_id = {m.id: m for m in table(app).rows}
+        planned = screen.fit_source.planned("rtx5090 ram=128G").fit_for(8192)  # type: ignore[union-attr]
+        tall = by_id["tall-70b"]
+        assert fit_column.cell(tall).text.startswith(planned.model_fit(tall).verdict.short)
+        screen.plan_for("this")
+        await settle(pilot)
+        assert "planning" not in screen.header_line.hardware
+
+
+async def test_a_plan_it_cannot_read_keeps_the_prompt_open_with_the_reason() -> None:
+    app = make_app(detect_fit=lambda: DetectedFit(gpu_machine(), FitContext))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "h")
+        for key in "rtx9999":
+            await press(pilot, key)
+        await press(pilot, "enter")
+        hint = app.screen.query_one("#prompt-hint")
+        assert "unknown hardware profile" in str(hint.render())

@@ -172,3 +172,15 @@ def test_describe_catalog(tmp_path: Path) -> None:
     assert describe_catalog(cached).startswith("cached 20")
     chosen = Catalog(models=(), path=tmp_path / "mine.json", origin="file")
     assert describe_catalog(chosen) == "mine.json"
+
+
+def test_the_palette_plans_for_every_profile_by_name() -> None:
+    from modelscout.hardware.profiles import PROFILES
+    from modelscout.tui.commands import plan_commands
+
+    asked: list[str] = []
+    commands = {c.title: c for c in plan_commands(asked.append)}
+    assert len(commands) == len(PROFILES) + 1
+    commands["Plan for: GeForce RTX 4090"].run()
+    commands["Plan for: this machine"].run()
+    assert asked == ["rtx4090", "this"]

@@ -394,7 +394,7 @@ def hardware_summary(hardware: Hardware, context_tokens: int | None = None) -> s
         parts.append(f"{cores} cores")
     parts.append(f"ctx {context_label(context_tokens)}")
     if hardware.planned:
-        parts.append(f"planned: {hardware.planned}")
+        parts.append(f"planning: {hardware.planned}")
     return " · ".join(parts)
 
 

@@ -137,3 +137,33 @@ def plan_hardware(base: Hardware, options: PlanOptions) -> Hardware:
         gpu_reason=None if gpus else "no GPU in the plan",
         planned=", ".join(said),
     )
+
+
+def parse_plan(text: str) -> PlanOptions:
+    """A plan typed in one line, as the TUI's plan prompt takes it: a profile key and/or
+    `vram=24G`, `ram=64G`, `gpus=2` in any order; empty (or `this`) plans for this machine.
+
+    Raises UsageError naming the word it cannot read."""
+    fields: dict[str, str | int] = {}
+    for word in text.lower().replace(",", " ").split():
+        key, sep, value = word.partition("=")
+        if word == "this":
+            continue
+        if not sep:
+            find_profile(word)  # raises with the list of profiles
+            fields["profile"] = word
+        elif key in ("vram", "ram") and value:
+            parse_size(value)  # raises for a bad size
+            fields[key] = value
+        elif key == "gpus" and value.isdigit():
+            fields["gpus"] = int(value)
+        else:
+            raise UsageError(
+                f"'{word}': a plan is a profile (rtx4090) and/or vram=SIZE, ram=SIZE, gpus=N"
+            )
+    return PlanOptions(
+        vram=str(fields["vram"]) if "vram" in fields else None,
+        ram=str(fields["ram"]) if "ram" in fields else None,
+        gpus=int(fields["gpus"]) if "gpus" in fields else None,
+        profile=str(fields["profile"]) if "profile" in fields else None,
+    )

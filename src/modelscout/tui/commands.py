@@ -100,10 +100,26 @@ class QueryScreen(Protocol):
 
     def update_query(self, step: Callable[[Query], Query]) -> None: ...
 
+    def plan_for(self, text: str) -> None: ...
+
+
+def plan_commands(plan_for: Callable[[str], None]) -> Iterator[Command]:
+    """Plan for a profile by name, or go back to this machine."""
+    from modelscout.hardware.profiles import PROFILES
+
+    yield Command("Plan for: this machine", "the detected hardware", partial(plan_for, "this"))
+    for profile in PROFILES:
+        yield Command(
+            f"Plan for: {profile.name}", f"profile {profile.key}", partial(plan_for, profile.key)
+        )
+
 
 class QueryCommands(_Commands):
     """A given tier, openness, sort...: the main screen's own provider."""
 
     def _commands(self) -> list[Command]:
         screen = cast("QueryScreen", self.screen)
-        return list(query_commands(screen.update_query, screen.fit is not None))
+        found = list(query_commands(screen.update_query, screen.fit is not None))
+        if screen.fit is not None and hasattr(screen, "plan_for"):
+            found.extend(plan_commands(screen.plan_for))
+        return found

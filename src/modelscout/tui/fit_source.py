@@ -23,9 +23,23 @@ class FitSource(Protocol):
 class DetectedFit:
     """`FitSource` over `modelscout.hardware.detect` and `modelscout.fit.estimate`."""
 
-    def __init__(self, hardware: Any, fit_context: Any) -> None:
+    def __init__(self, hardware: Any, fit_context: Any, detected: Any = None) -> None:
         self._hardware = hardware
         self._fit_context = fit_context
+        self._detected = detected if detected is not None else hardware
+
+    def planned(self, text: str) -> DetectedFit:
+        """The same source for a machine described in one line (`rtx4090 ram=64G`, see
+        hardware.plan.parse_plan); planned from the detected machine, not from the last plan.
+        Raises ValueError with the reason for text it cannot read."""
+        from modelscout.errors import UsageError
+        from modelscout.hardware.plan import parse_plan, plan_hardware
+
+        try:
+            hardware = plan_hardware(self._detected, parse_plan(text))
+        except UsageError as exc:
+            raise ValueError(str(exc)) from None
+        return DetectedFit(hardware, self._fit_context, self._detected)
 
     def fit_for(self, context_tokens: int) -> FitLookup:
         return self._fit_context(self._hardware, context_tokens)  # type: ignore[no-any-return]

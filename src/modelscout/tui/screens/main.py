@@ -44,7 +44,7 @@ from modelscout.tui.query_runner import Answer, QueryRunner, Request
 from modelscout.tui.rows import describe_catalog, without_fit
 from modelscout.tui.screens.detail import DetailScreen
 from modelscout.tui.screens.help import Section, binding_rows
-from modelscout.tui.screens.prompt import NO_LIMIT, context_prompt, max_active_prompt
+from modelscout.tui.screens.prompt import NO_LIMIT, context_prompt, max_active_prompt, plan_prompt
 from modelscout.tui.widgets.activity_line import ActivityLine
 from modelscout.tui.widgets.filter_bar import FilterBar
 from modelscout.tui.widgets.header_line import HeaderLine
@@ -111,6 +111,13 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             tooltip="Show only models that fit this machine",
         ),
         Binding(
+            "h",
+            "plan",
+            "Plan",
+            show=False,
+            tooltip="Plan for another machine: a GPU or Mac profile, VRAM, RAM, GPU count",
+        ),
+        Binding(
             "c",
             "context_length",
             "Context length",
@@ -148,7 +155,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         *DOWNLOAD_BINDINGS,
     ]
     # Actions that need detected hardware; hidden until it is known.
-    FIT_ACTIONS: ClassVar[frozenset[str]] = frozenset({"toggle_fits", "context_length"})
+    FIT_ACTIONS: ClassVar[frozenset[str]] = frozenset({"toggle_fits", "context_length", "plan"})
 
     current_query: reactive[Query] = reactive(Query, init=False)
 
@@ -562,6 +569,24 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
                 self.refit(source, tokens)
 
         self.app.push_screen(context_prompt(self.modelscout_app.settings.context_tokens), apply)
+
+    def action_plan(self) -> None:
+        source = self.fit_source
+        planned = getattr(source, "planned", None)
+        if planned is None:
+            return
+
+        def apply(plan: FitSource | None) -> None:
+            if plan is not None:
+                self.refit(plan, self.modelscout_app.settings.context_tokens)
+
+        self.app.push_screen(plan_prompt(planned), apply)
+
+    def plan_for(self, text: str) -> None:
+        """Plan for the machine `text` describes (the palette's "Plan for ..." commands)."""
+        planned = getattr(self.fit_source, "planned", None)
+        if planned is not None:
+            self.refit(planned(text), self.modelscout_app.settings.context_tokens)
 
     @work(thread=True, exclusive=True, group="hardware", exit_on_error=False)
     def refit(self, source: FitSource, context_tokens: int) -> None:

@@ -79,3 +79,14 @@ def context_prompt(current_tokens: int) -> PromptScreen[int]:
         "e.g. 8192, 32k, 128k, or max for each model's own maximum; esc cancels",
         _context,
     )
+
+
+def plan_prompt(planned: Callable[[str], T]) -> PromptScreen[T]:
+    """A machine to plan for, read by `planned` (a profile key, vram=, ram=, gpus=)."""
+    return PromptScreen(
+        "Plan for another machine",
+        "",
+        "a profile (rtx4090, m4-max-128, dgx-spark, pi5-8) and/or vram=24G ram=64G gpus=2; "
+        "'this' for this machine; esc cancels",
+        planned,
+    )

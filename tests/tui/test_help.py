@@ -61,3 +61,28 @@ async def test_main_screen_help_has_the_query_examples() -> None:
         keys = listed_keys(app)
         assert "space" in keys and "C" in keys and "v" in keys
         assert app.screen.query_one("#help-query")
+
+
+def test_every_screen_names_its_keys_in_help() -> None:
+    """A screen without a HELP_TITLE would show its class name as the heading."""
+    from modelscout.tui.screens import (
+        charts,
+        compare,
+        confirm,
+        detail,
+        downloads,
+        local,
+        variants,
+    )
+
+    screens = (
+        charts.ChartsScreen,
+        compare.CompareScreen,
+        confirm.ConfirmScreen,
+        detail.DetailScreen,
+        downloads.DownloadsScreen,
+        local.LocalScreen,
+        variants.VariantScreen,
+    )
+    for screen in screens:
+        assert "Screen" not in screen.HELP_TITLE, screen

@@ -14,6 +14,7 @@ from textual.widgets import Label
 class ConfirmScreen(ModalScreen[bool]):
     """Dismissed with True on `y`, False on `n` or escape; anything else does nothing."""
 
+    HELP_TITLE: ClassVar[str] = "Question"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),

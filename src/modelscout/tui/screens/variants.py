@@ -32,6 +32,7 @@ def choice_cells(offer: Offer, choice: Choice, main_repo: str) -> tuple[str, ...
 
 
 class VariantScreen(ModalScreen[Choice | None]):
+    HELP_TITLE: ClassVar[str] = "Choose a variant"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "pick", "Pull this variant", show=False),

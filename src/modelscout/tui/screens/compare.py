@@ -45,7 +45,8 @@ class CompareScreen(Screen[None]):
         yield Label(Text.assemble(("Compare  ", "bold"), (names, "")), id="compare-title")
         with VerticalScroll(id="compare-scroll"):
             for heading, table in comparison_tables(self.comparison):
-                yield Label(Text(heading), classes="detail-heading")
+                # Static, not Label: a long heading (the machine's summary) wraps at 80 columns.
+                yield Static(Text(heading), classes="detail-heading")
                 yield Static(table, classes="compare-section")
             if self.comparison.fits is None:
                 yield Static(

@@ -86,3 +86,14 @@ async def test_charts_are_in_the_command_palette() -> None:
         await settle(pilot)
         titles = [c.title for c in binding_commands(main_screen(app))]
         assert any(title.startswith("Chart the rows") for title in titles)
+
+
+async def test_charts_of_no_rows_say_so_and_keys_do_nothing() -> None:
+    app = make_app(query="tier:tiny moe")  # nothing in the fixture catalogue
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "v", "j", "k", "3", "4", "1")
+        assert isinstance(app.screen, ChartsScreen)
+        assert caption(app) == "0 of 0 rows have an intelligence index"
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, ChartsScreen)

@@ -28,6 +28,7 @@ MOE_STYLE = "magenta"
 HIGHLIGHT_STYLE = "bold yellow"
 LIMIT_STYLES = ("red", "bright_red")
 LABEL_WIDTH = 32
+EDGE_FRACTION = 0.03  # of the axis: no tick label this close to either end
 Y_LABEL_WIDTH = 14  # written centred on the tenth column: at most this wide
 CURVE_STYLES = ("green", "cyan", "blue", "magenta", "yellow", "white", "bright_green", "red")
 
@@ -36,7 +37,9 @@ class LogParamsFormatter(AxisFormatter):
     """Ticks on a log10-of-billions axis, labelled in parameters ('1B', '30B')."""
 
     def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
-        return log_ticks(min_, max_)
+        # A label is centred on its tick: one at the very edge would be cut in half.
+        edge = (max_ - min_) * EDGE_FRACTION
+        return [t for t in log_ticks(min_, max_) if min_ + edge <= t <= max_ - edge]
 
     def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
         return [params_label(tick) for tick in ticks]

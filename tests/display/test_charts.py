@@ -83,11 +83,3 @@ def test_speed_bars_are_the_fit_rows_estimates() -> None:
     assert [(b.quant, b.tokens_per_s, b.runs) for b in bars] == [
         (r.quant, r.est_tps, r.verdict.short) for r in rows
     ]
-
-
-def test_machine_fit_refuses_a_fit_without_per_quantisation_rows() -> None:
-    from tests.tui.fakes import FakeFit
-
-    assert charts.machine_fit(FakeFit(10)) is None
-    fit = FitContext(gpu_machine())
-    assert charts.machine_fit(fit) is fit

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from modelscout.fit.context import FitContext
 from modelscout.tui.fit_source import DetectedFit
 from tests.tui.helpers import make_app, press, settle
 from tests.tui.test_fit_integration import gpu_machine
@@ -20,7 +19,7 @@ def keys(*pressed: str):  # type: ignore[no-untyped-def]
 
 
 def fitted_app():  # type: ignore[no-untyped-def]
-    return make_app(query="sort:name", detect_fit=lambda: DetectedFit(gpu_machine(), FitContext))
+    return make_app(query="sort:name", detect_fit=lambda: DetectedFit(gpu_machine()))
 
 
 def test_intelligence_vs_active_80x24(snap_compare) -> None:

@@ -62,7 +62,7 @@ async def test_memory_and_speed_charts_need_the_fit() -> None:
 
 
 async def test_memory_chart_has_a_line_per_quantisation_and_the_machine_limits() -> None:
-    app = make_app(query="sort:name", detect_fit=lambda: DetectedFit(gpu_machine(), FitContext))
+    app = make_app(query="sort:name", detect_fit=lambda: DetectedFit(gpu_machine()))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "v", "3")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from modelscout.fit.context import FitContext
 from modelscout.tui.fit_source import DetectedFit
 from modelscout.tui.screens.compare import CompareScreen
 from tests.tui.helpers import highlighted, main_screen, make_app, press, settle, table
@@ -41,7 +40,7 @@ async def test_at_most_four_marks_and_compare_needs_two() -> None:
 
 
 async def test_compare_screen_shows_fields_fit_and_twins_of_the_marked_rows() -> None:
-    app = make_app(query="sort:name", detect_fit=lambda: DetectedFit(gpu_machine(), FitContext))
+    app = make_app(query="sort:name", detect_fit=lambda: DetectedFit(gpu_machine()))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         # By name: Giant 671B, Lumen 4B, Mystery 3B, Open 7B, Pico 1.7B, ...

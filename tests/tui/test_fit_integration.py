@@ -27,7 +27,7 @@ def gpu_machine(vram_gib: int = 16, ram_gib: int = 32) -> Hardware:
 
 
 async def test_real_fit_columns_filter_and_detail() -> None:
-    app = make_app(detect_fit=lambda: DetectedFit(gpu_machine(), FitContext))
+    app = make_app(detect_fit=lambda: DetectedFit(gpu_machine()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = main_screen(app)
@@ -49,7 +49,7 @@ async def test_real_fit_columns_filter_and_detail() -> None:
 async def test_run_commands_follow_the_quantisation_the_verdict_chose() -> None:
     # A 3 GiB card: Pico 1.7B in F16 (3.4 GB + overhead) does not fit, a smaller file does.
     small = gpu_machine(vram_gib=3)
-    app = make_app(detect_fit=lambda: DetectedFit(small, FitContext))
+    app = make_app(detect_fit=lambda: DetectedFit(small))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "G", "k", "k", "k", "k", "k")
@@ -65,7 +65,7 @@ async def test_run_commands_follow_the_quantisation_the_verdict_chose() -> None:
 
 
 async def test_planning_for_a_profile_from_a_key_and_back() -> None:
-    app = make_app(detect_fit=lambda: DetectedFit(gpu_machine(), FitContext))
+    app = make_app(detect_fit=lambda: DetectedFit(gpu_machine()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = main_screen(app)
@@ -87,7 +87,7 @@ async def test_planning_for_a_profile_from_a_key_and_back() -> None:
 
 
 async def test_a_plan_it_cannot_read_keeps_the_prompt_open_with_the_reason() -> None:
-    app = make_app(detect_fit=lambda: DetectedFit(gpu_machine(), FitContext))
+    app = make_app(detect_fit=lambda: DetectedFit(gpu_machine()))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "h")

@@ -14,6 +14,11 @@ def run_tui(args: argparse.Namespace) -> int:
     Without a terminal on both ends (a pipe, a cron job, a service) the screen would be drawn
     where nobody sees it and keys never come: say so instead of running invisibly.
     """
+    seed = getattr(args, "query", None)
+    if seed:
+        from modelscout.query import parse_query
+
+        parse_query(seed)  # a bad --query is the error to report, terminal or not
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "the TUI needs a terminal (stdin and stdout): for scripts use `modelscout list`, "

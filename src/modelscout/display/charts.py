@@ -1,10 +1,9 @@
 """What the TUI's charts plot, as plain data: points, curves and bars built from the current rows and
 the current fit, so the numbers can be tested without drawing anything.
 
-The fit is read through `MachineFit`, the few members of `modelscout.fit.context.FitContext` the
-charts use (its hardware and options, each model's per-quantisation rows, the same fit at another
-context length); `memory_curves` and `machine_limits` are the two places that ask it for memory
-and capacity.
+The fit is `modelscout.fit.context.FitContext` (its hardware and options, each model's
+per-quantisation rows, the same fit at another context length); `memory_curves` and
+`machine_limits` are the two places that ask it for memory and capacity.
 """
 
 from __future__ import annotations
@@ -12,38 +11,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 from modelscout.catalog.model import Model
 from modelscout.display import format as fmt
-from modelscout.fit.estimate import Capacity, FitOptions, ModelFit, context_for
-from modelscout.hardware.detect import Hardware
+from modelscout.fit.context import FitContext
+from modelscout.fit.estimate import Capacity, context_for
 
 SizeAxis = Literal["active", "total"]
 
 # Context lengths the memory chart samples: 1k to 1M tokens, doubling; each model's curve stops at
 # its own maximum (a longer context is not something it can be asked for).
 CONTEXT_STEPS: tuple[int, ...] = tuple(1024 * 2**n for n in range(11))
-
-
-class MachineFit(Protocol):
-    """The fit as the charts read it (`FitContext` is one)."""
-
-    hardware: Hardware
-    context_tokens: int | None
-    options: FitOptions
-
-    def model_fit(self, model: Model) -> ModelFit: ...
-
-    def with_context(self, context_tokens: int | None) -> MachineFit: ...
-
-
-def machine_fit(fit: object) -> MachineFit | None:
-    """The fit when it can say memory per quantisation (the real one), else None (a plain
-    `FitLookup` that only says fits or not)."""
-    if all(hasattr(fit, name) for name in ("model_fit", "hardware", "options", "with_context")):
-        return fit  # type: ignore[return-value]
-    return None
 
 
 @dataclass(frozen=True)
@@ -89,7 +68,7 @@ class Curve:
     points: tuple[tuple[int, int], ...]  # (context tokens, bytes needed)
 
 
-def memory_curves(model: Model, fit: MachineFit) -> list[Curve]:
+def memory_curves(model: Model, fit: FitContext) -> list[Curve]:
     """Memory needed (weights + KV cache + overhead) against context length, one curve per
     quantisation, up to the model's maximum context."""
     contexts = [c for c in CONTEXT_STEPS if context_for(model, c) == c]
@@ -102,7 +81,7 @@ def memory_curves(model: Model, fit: MachineFit) -> list[Curve]:
     return [Curve(quant, tuple(points)) for quant, points in by_quant.items()]
 
 
-def machine_limits(fit: MachineFit) -> list[tuple[str, int]]:
+def machine_limits(fit: FitContext) -> list[tuple[str, int]]:
     """The memory lines the fit judges against: all the GPUs' memory, and the RAM left after the
     reserve for the system (what "fits in RAM" means)."""
     capacity = Capacity.of(fit.hardware, fit.options)
@@ -121,7 +100,7 @@ class SpeedBar:
     runs: str  # the verdict's short name: GPU, GPU+CPU, CPU, no
 
 
-def speed_bars(model: Model, fit: MachineFit) -> list[SpeedBar]:
+def speed_bars(model: Model, fit: FitContext) -> list[SpeedBar]:
     """Estimated decode speed at each quantisation, at the fit's context length."""
     return [
         SpeedBar(row.quant, row.est_tps, row.verdict.short) for row in fit.model_fit(model).rows

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from rich.cells import cell_len
 
 from modelscout.catalog.model import Model, Openness
 from modelscout.display import format as fmt
 from modelscout.display.cells import fit_to_width
-from modelscout.query import FitLookup
+
+if TYPE_CHECKING:
+    from modelscout.fit.context import FitContext
 
 # Roles a cell may ask for; the table maps each to a component class of the stylesheet.
 Role = Literal["", "dim", "accent", "good", "warn", "bad", "tiny", "small", "medium", "large"]
@@ -157,22 +159,16 @@ def tokens_per_second(value: float | None) -> str:
     return f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
-def fit_columns(fit: FitLookup) -> tuple[Column, ...]:
-    """Columns that need the detected hardware; shown once detection has finished.
-
-    The verdict's short name and the quantisation it picked ("GPU Q5_K_M", "GPU+CPU Q4_K_M",
-    "no") are shown when the fit offers a `model_fit`; a plain `FitLookup` shows yes or no.
-    """
-    model_fit = getattr(fit, "model_fit", None)
+def fit_columns(fit: FitContext) -> tuple[Column, ...]:
+    """Columns that need the detected (or planned) hardware; shown once it is known: the
+    verdict's short name and the quantisation it picked ("GPU Q5_K_M", "GPU+CPU Q4_K_M", "no")."""
 
     def fit_cell(model: Model) -> Cell:
         rank = fit.fit_rank(model)
         role = FIT_ROLES[min(rank, len(FIT_ROLES) - 1)] if rank is not None else "dim"
-        if model_fit is not None:
-            found = model_fit(model)
-            best = found.best.quant.split("/")[0] if found.best is not None else ""
-            return Cell(f"{found.verdict.short} {best}".rstrip(), role)
-        return Cell("yes", "good") if fit.fits(model) else Cell("no", "bad")
+        found = fit.model_fit(model)
+        best = found.best.quant.split("/")[0] if found.best is not None else ""
+        return Cell(f"{found.verdict.short} {best}".rstrip(), role)
 
     def tps_cell(model: Model) -> Cell:
         return _dash_or(tokens_per_second(fit.est_tps(model)))

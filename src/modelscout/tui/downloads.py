@@ -32,10 +32,11 @@ from modelscout.hub.download.queue import DEFAULT_MAX_RUNNING, DownloadQueue, Jo
 from modelscout.hub.download.request import Progress
 from modelscout.hub.download.variants import ALL, GGUF_PREFIX, RepoListing, Variant
 from modelscout.hub.env import HubEnv
-from modelscout.query import FitLookup
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from modelscout.fit.context import FitContext
 
 # The main screen's keys that reach the Hub; they get their own section in the help screen.
 DOWNLOAD_BINDINGS: list[BindingType] = [
@@ -70,13 +71,12 @@ class JobUpdated(Message):
         self.status = status
 
 
-def runs_here(model: Model, fit: FitLookup | None, variant: Variant) -> str | None:
+def runs_here(model: Model, fit: FitContext | None, variant: Variant) -> str | None:
     """The fit engine's verdict for the precision a variant holds ("GPU", "CPU", "no"), when the fit
     offers per-quantisation rows (`modelscout.fit.estimate.FitContext.model_fit`)."""
-    model_fit = getattr(fit, "model_fit", None)
-    if model_fit is None or variant.name == ALL:
+    if fit is None or variant.name == ALL:
         return None
-    rows = model_fit(model).rows
+    rows = fit.model_fit(model).rows
     if variant.name.startswith(GGUF_PREFIX):
         quant = variant.name.removeprefix(GGUF_PREFIX).removeprefix("UD-")
         if quant in ("BF16", "F16"):
@@ -207,7 +207,7 @@ class Downloads:
         self,
         model: Model | None,
         *,
-        fit: FitLookup | None = None,
+        fit: FitContext | None = None,
         pick: Callable[[Offer], None] | None = None,
         entry: int | None = None,
     ) -> None:
@@ -232,7 +232,7 @@ class Downloads:
             exit_on_error=False,
         )
 
-    def offer_for(self, model: Model, fit: FitLookup | None) -> Offer:
+    def offer_for(self, model: Model, fit: FitContext | None) -> Offer:
         """List the model's repos and what the cache holds of them (blocking: call from a worker)."""
         from modelscout.hub.download.offer import fetch_offer
 
@@ -246,7 +246,7 @@ class Downloads:
     def _prepare(
         self,
         model: Model,
-        fit: FitLookup | None,
+        fit: FitContext | None,
         pick: Callable[[Offer], None] | None,
         entry: int | None,
     ) -> None:
@@ -271,7 +271,7 @@ class Downloads:
     def _not_prepared(
         self,
         model: Model,
-        fit: FitLookup | None,
+        fit: FitContext | None,
         pick: Callable[[Offer], None] | None,
         entry: int | None,
         error: str,

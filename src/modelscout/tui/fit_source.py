@@ -7,25 +7,28 @@ adds the fit columns only when it returns something.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from modelscout.query import FitLookup
+if TYPE_CHECKING:
+    from modelscout.fit.context import FitContext
+    from modelscout.hardware.detect import Hardware
 
 
 class FitSource(Protocol):
-    """Detected hardware, able to judge models for a given context length."""
+    """Detected (or planned) hardware, able to judge models for a given context length."""
 
     def summary(self, context_tokens: int) -> str: ...
 
-    def fit_for(self, context_tokens: int) -> FitLookup: ...
+    def fit_for(self, context_tokens: int) -> FitContext: ...
+
+    def planned(self, text: str) -> FitSource: ...
 
 
 class DetectedFit:
-    """`FitSource` over `modelscout.hardware.detect` and `modelscout.fit.estimate`."""
+    """`FitSource` over `modelscout.hardware.detect` and `modelscout.fit.context.FitContext`."""
 
-    def __init__(self, hardware: Any, fit_context: Any, detected: Any = None) -> None:
+    def __init__(self, hardware: Hardware, detected: Hardware | None = None) -> None:
         self._hardware = hardware
-        self._fit_context = fit_context
         self._detected = detected if detected is not None else hardware
 
     def planned(self, text: str) -> DetectedFit:
@@ -39,21 +42,20 @@ class DetectedFit:
             hardware = plan_hardware(self._detected, parse_plan(text))
         except UsageError as exc:
             raise ValueError(str(exc)) from None
-        return DetectedFit(hardware, self._fit_context, self._detected)
+        return DetectedFit(hardware, self._detected)
 
-    def fit_for(self, context_tokens: int) -> FitLookup:
-        return self._fit_context(self._hardware, context_tokens)  # type: ignore[no-any-return]
+    def fit_for(self, context_tokens: int) -> FitContext:
+        from modelscout.fit.context import FitContext
+
+        return FitContext(self._hardware, context_tokens)
 
     def summary(self, context_tokens: int) -> str:
-        return str(self.fit_for(context_tokens).summary())  # type: ignore[attr-defined]
+        return self.fit_for(context_tokens).summary()
 
 
 def detect_fit_source() -> FitSource | None:
     """Detect this machine's hardware (blocking: call from a worker). None when fit is unavailable."""
-    try:
-        from modelscout.fit.context import FitContext
-        from modelscout.hardware.detect import detect_hardware
-        from modelscout.hub.env import HubEnv
-    except ImportError:
-        return None
-    return DetectedFit(detect_hardware(cache_dir=HubEnv.from_environ().cache_dir), FitContext)
+    from modelscout.hardware.detect import detect_hardware
+    from modelscout.hub.env import HubEnv
+
+    return DetectedFit(detect_hardware(cache_dir=HubEnv.from_environ().cache_dir))

@@ -14,7 +14,7 @@ from textual.notifications import SeverityLevel
 
 if TYPE_CHECKING:
     from modelscout.catalog.load import Catalog
-    from modelscout.query import FitLookup
+    from modelscout.fit.context import FitContext
     from modelscout.tui.fit_source import FitSource
 
 
@@ -30,7 +30,7 @@ class CatalogReady(Message):
 class HardwareJudged(Message):
     """The fit for the detected (or planned) machine at one context length."""
 
-    def __init__(self, source: FitSource, fit: FitLookup, summary: str) -> None:
+    def __init__(self, source: FitSource, fit: FitContext, summary: str) -> None:
         super().__init__()
         self.source = source
         self.fit = fit

@@ -9,7 +9,7 @@ the row it ended on, so the table's cursor follows what was looked at.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,9 +20,12 @@ from textual.widgets import Footer, Label, Static
 from modelscout.catalog.model import Model
 from modelscout.display import charts
 from modelscout.display import format as fmt
-from modelscout.display.charts import MachineFit, ScatterPoint
+from modelscout.display.charts import ScatterPoint
 from modelscout.fit.estimate import context_label as fit_context_label
 from modelscout.tui.widgets.model_chart import ModelChart, curve_style, limit_style
+
+if TYPE_CHECKING:
+    from modelscout.fit.context import FitContext
 
 # (key, title) in the order tab walks them.
 CHARTS: tuple[tuple[str, str], ...] = (
@@ -48,12 +51,12 @@ class ChartsScreen(Screen[int]):
     ]
 
     def __init__(
-        self, rows: Sequence[Model], cursor: int, fit: object | None, chart: str = "active"
+        self, rows: Sequence[Model], cursor: int, fit: FitContext | None, chart: str = "active"
     ) -> None:
         super().__init__()
         self.rows = rows
         self.cursor = cursor
-        self.fit: MachineFit | None = charts.machine_fit(fit)
+        self.fit = fit
         self.chart = chart
         self._points: dict[str, list[ScatterPoint]] = {}
 

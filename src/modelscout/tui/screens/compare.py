@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,8 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from modelscout.catalog.model import Model
-from modelscout.display.charts import machine_fit
 from modelscout.display.compare import Comparison, comparison, comparison_tables
+
+if TYPE_CHECKING:
+    from modelscout.fit.context import FitContext
 
 
 class CompareScreen(Screen[None]):
@@ -31,13 +33,11 @@ class CompareScreen(Screen[None]):
     ]
 
     def __init__(
-        self, models: Sequence[Model], twins: Sequence[Sequence[Model]], fit: object | None
+        self, models: Sequence[Model], twins: Sequence[Sequence[Model]], fit: FitContext | None
     ) -> None:
         super().__init__()
-        real = machine_fit(fit)
-        fits = [real.model_fit(m) for m in models] if real is not None else None
-        summary = getattr(fit, "summary", None)
-        hardware = str(summary()) if real is not None and callable(summary) else None
+        fits = [fit.model_fit(m) for m in models] if fit is not None else None
+        hardware = fit.summary() if fit is not None else None
         self.comparison: Comparison = comparison(models, twins, fits, hardware)
 
     def compose(self) -> ComposeResult:

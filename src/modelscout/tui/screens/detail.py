@@ -4,7 +4,7 @@ commands to run it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.syntax import Syntax
@@ -20,8 +20,10 @@ from modelscout.catalog.model import Model
 from modelscout.display import format as fmt
 from modelscout.display.describe import field_rows, sources_for
 from modelscout.display.text import shown_model
-from modelscout.query import FitLookup
 from modelscout.tui.snippets import Snippet, run_snippets
+
+if TYPE_CHECKING:
+    from modelscout.fit.context import FitContext
 
 
 def fields_table(model: Model) -> Table:
@@ -66,15 +68,11 @@ def twins_table(twins: Sequence[Model]) -> Table | Text:
     return table
 
 
-def fit_renderable(model: Model, fit: FitLookup) -> Group | Text:
-    """How the model runs on the detected hardware, per quantisation (when the fit offers that)."""
-    model_fit = getattr(fit, "model_fit", None)
-    if model_fit is None:
-        verdict = "fits" if fit.fits(model) else "does not fit"
-        return Text(f"{verdict}; estimated {fmt.number(fit.est_tps(model), 1)} tokens/s")
+def fit_renderable(model: Model, fit: FitContext) -> Group:
+    """How the model runs on the detected (or planned) hardware, per quantisation."""
     from modelscout.fit.estimate import context_label
 
-    result = model_fit(model)
+    result = fit.model_fit(model)
     summary = Text.assemble(
         (result.verdict.label, "bold"),
         f" at {context_label(result.context_tokens)} tokens of context",
@@ -101,12 +99,11 @@ def fit_renderable(model: Model, fit: FitLookup) -> Group | Text:
     return Group(summary, table, notes)
 
 
-def chosen_quant(model: Model, fit: FitLookup | None) -> str | None:
-    """The quantisation the verdict chose, when the fit can say; the run commands follow it."""
-    model_fit = getattr(fit, "model_fit", None)
-    if model_fit is None:
+def chosen_quant(model: Model, fit: FitContext | None) -> str | None:
+    """The quantisation the verdict chose, when the hardware is known; run commands follow it."""
+    if fit is None:
         return None
-    best = model_fit(model).best
+    best = fit.model_fit(model).best
     return best.quant if best is not None else None
 
 
@@ -136,7 +133,7 @@ class DetailScreen(Screen[None]):
         Binding("pageup", "page_up", "Page up", show=False),
     ]
 
-    def __init__(self, model: Model, twins: Sequence[Model], fit: FitLookup | None = None) -> None:
+    def __init__(self, model: Model, twins: Sequence[Model], fit: FitContext | None = None) -> None:
         super().__init__()
         self.model = model
         self.twins = tuple(twins)

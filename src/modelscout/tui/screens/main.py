@@ -32,7 +32,7 @@ from modelscout.display.columns import (
     fit_columns,
     mark_columns,
 )
-from modelscout.query import FitLookup, Query, SortKey, forget_other_catalogues, warm
+from modelscout.query import Query, SortKey, forget_other_catalogues, warm
 from modelscout.tui import query_cycles as qc
 from modelscout.tui.catalog_refresh import REFRESH_GROUP, refresh_catalogue
 from modelscout.tui.commands import QueryCommands
@@ -52,6 +52,7 @@ from modelscout.tui.widgets.model_table import ModelTable
 from modelscout.tui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
+    from modelscout.fit.context import FitContext
     from modelscout.hub.download.offer import Choice, Offer
 
 
@@ -165,13 +166,13 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self._catalog_path = catalog_path
         self.catalog: Catalog | None = None
         self.fit_source: FitSource | None = None
-        self.fit: FitLookup | None = None
+        self.fit: FitContext | None = None
         self._queries = QueryRunner(
             self, self._next_request, self._query_done, lambda busy: self.header_line.set_busy(busy)
         )
         self._fit_notice = False  # the filter bar says the fit part of the query is ignored
         # The catalogue and fit whose query index is built (or being built).
-        self._warmed: tuple[tuple[Model, ...], FitLookup | None] | None = None
+        self._warmed: tuple[tuple[Model, ...], FitContext | None] | None = None
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
         self.marked: tuple[Model, ...] = ()  # rows chosen for comparing, in the order marked
 
@@ -572,21 +573,19 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_plan(self) -> None:
         source = self.fit_source
-        planned = getattr(source, "planned", None)
-        if planned is None:
+        if source is None:
             return
 
         def apply(plan: FitSource | None) -> None:
             if plan is not None:
                 self.refit(plan, self.modelscout_app.settings.context_tokens)
 
-        self.app.push_screen(plan_prompt(planned), apply)
+        self.app.push_screen(plan_prompt(source.planned), apply)
 
     def plan_for(self, text: str) -> None:
         """Plan for the machine `text` describes (the palette's "Plan for ..." commands)."""
-        planned = getattr(self.fit_source, "planned", None)
-        if planned is not None:
-            self.refit(planned(text), self.modelscout_app.settings.context_tokens)
+        if self.fit_source is not None:
+            self.refit(self.fit_source.planned(text), self.modelscout_app.settings.context_tokens)
 
     @work(thread=True, exclusive=True, group="hardware", exit_on_error=False)
     def refit(self, source: FitSource, context_tokens: int) -> None:

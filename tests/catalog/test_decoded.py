@@ -115,3 +115,19 @@ def test_list_json_from_the_copy_writes_what_the_records_would(
         print_json_array(model_to_dict(m, derived=True) for m in models)
         assert outputs[0] == capsys.readouterr().out
     assert ("fit" in rows[0]) == ("--vram" in argv)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage" * 10, None])
+def test_damaged_row_texts_are_written_again(
+    tmp_path: Path, settled: None, capsys: pytest.CaptureFixture[str], damage: bytes | None
+) -> None:
+    path = catalogue(tmp_path / "c.json", "alpha", "beta")
+    argv = ["list", "--json", "--catalog", str(path)]
+    assert main(argv) == 0
+    expected = capsys.readouterr().out
+    (rows,) = (cache_dir() / "decoded").glob("*.rows")
+    data = rows.read_bytes()
+    rows.write_bytes(data[: len(data) // 2] if damage is None else damage)
+    assert main(argv) == 0
+    assert capsys.readouterr().out == expected
+    assert rows.read_bytes() == data

@@ -287,3 +287,29 @@ def test_tps_filter_and_ctxfit_sort_use_the_real_fit() -> None:
     assert all((fit.est_tps(m) or 0) <= 60 for m in models if m not in fast)
     by_room = [fit.ctx_fit(m) or 0 for m in run_query(models, parse_query("sort:-ctxfit"), fit)]
     assert by_room == sorted(by_room, reverse=True) and by_room[0] > by_room[-1]
+
+
+def test_moe_experts_in_ram_when_the_whole_model_does_not_fit_the_gpu() -> None:
+    from modelscout.fit.estimate import (
+        MOE_SHARED_SHARE_OF_ACTIVE,
+        Capacity,
+        FitOptions,
+        expert_offload,
+        kv_for,
+    )
+
+    arch = full_attention(48, 4, 128)
+    moe = model(total_params_b=30.5, active_params_b=3.3, moe=True, architecture=arch)
+    dense = model(total_params_b=30.5, active_params_b=30.5, moe=False, architecture=arch)
+    small_gpu = Capacity.of(machine(vram_gib=8, ram_gib=64))
+    kv = kv_for(moe, 8192).bytes
+    assert expert_offload(dense, small_gpu, kv) is None
+    assert expert_offload(moe, Capacity.of(machine(vram_gib=80)), kv) is None  # fits whole
+    assert expert_offload(moe, small_gpu, kv, FitOptions("vllm")) is None  # llama.cpp only
+    found = expert_offload(moe, small_gpu, kv)
+    assert found is not None and found.gpu_bytes <= small_gpu.gpu_bytes
+    bits = QUANTS_BY_NAME[found.quant].bits_per_weight
+    shared = weights_bytes(3.3 * MOE_SHARED_SHARE_OF_ACTIVE, bits)
+    assert found.ram_bytes == weights_bytes(30.5, bits) - shared
+    assert found.est_tps is not None and found.ceiling_tps is not None
+    assert found.est_tps < found.ceiling_tps

@@ -95,12 +95,16 @@ def _print_model(model: Model, siblings: list[Model]) -> None:
 
 
 def _fit_json(model: Model, fit: FitContext) -> dict[str, object]:
+    from dataclasses import asdict
+
     from modelscout.fit.estimate import model_fit_to_dict
 
     contexts = fit.context_fits(model)
     out = model_fit_to_dict(fit.model_fit(model))
     for row in out["rows"]:
         row["max_context_tokens"] = contexts.get(row["quant"])
+    offload = fit.expert_offload(model)
+    out["expert_offload"] = asdict(offload) if offload is not None else None
     return {"hardware": fit.summary(), **out}
 
 
@@ -113,6 +117,7 @@ def _print_fit(model: Model, fit: FitContext) -> None:
     from modelscout.fit.speed import CALIBRATION, accuracy_note
 
     model_fit, contexts = fit.model_fit(model), fit.context_fits(model)
+    offload = fit.expert_offload(model)
     summary = escape(fit.summary())  # GPU names come from the driver
     console = stdout_console()
     console.print(f"\n[bold]Quantisations[/bold]  [dim]{summary}[/dim]")
@@ -151,5 +156,13 @@ def _print_fit(model: Model, fit: FitContext) -> None:
         f"±{CALIBRATION.loo_p90_error * 100:.0f} % · ceiling: memory bandwidth ÷ bytes read per "
         "token[/dim]"
     )
+    if offload is not None:
+        speed = f", about {offload.est_tps:.0f} tokens/s" if offload.est_tps else ""
+        console.print(
+            f"[bold]Experts in RAM[/bold] (llama.cpp --n-cpu-moe): {offload.quant} needs "
+            f"{fmt.size_bytes(offload.gpu_bytes)} on the GPU and "
+            f"{fmt.size_bytes(offload.ram_bytes)} of RAM{speed} (approximate: the shared part is "
+            "taken as half the active parameters)"
+        )
     for note in model_fit.notes:
         console.print(f"[dim]· {escape(note)}[/dim]")

@@ -12,12 +12,14 @@ from modelscout.catalog.model import Model
 from modelscout.fit.estimate import (
     DEFAULT_OPTIONS,
     Capacity,
+    ExpertOffload,
     FitOptions,
     ModelFit,
     QuantFit,
     Verdict,
     context_fits,
     context_for,
+    expert_offload,
     fit_model,
     hardware_summary,
     kv_for,
@@ -98,6 +100,12 @@ class FitContext:
                 found = (no, None, context)
         self._headline[model.id] = found
         return found
+
+    def expert_offload(self, model: Model) -> ExpertOffload | None:
+        """The MoE answer: experts in RAM, the rest on the GPUs (see estimate.expert_offload)."""
+        context = context_for(model, self.context_tokens)
+        kv = kv_for(model, context, self.options).bytes
+        return expert_offload(model, self._capacity, kv, self.options)
 
     def quick(self, model: Model) -> tuple[Verdict, float | None]:
         """(verdict, estimated tokens/s) at the best quantisation (`headline`)."""

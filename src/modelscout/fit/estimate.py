@@ -246,6 +246,53 @@ def quant_fit(model: Model, quant: Quant, capacity: Capacity, kv: int) -> QuantF
     )
 
 
+# MoE expert offload (llama.cpp `--n-cpu-moe N` / `-ot exps=CPU`): attention, embeddings, router
+# and shared experts stay on the GPU, the routed experts live in RAM. The catalogue has no split of
+# the parameters, so the part that is not a routed expert is taken as half of the active count:
+# from the configs, Qwen3-30B-A3B's is 1.5B of 3.3B (routed: 8 of 128 experts x 48 layers x
+# 3 x 2048 x 768), gpt-oss-20b's 1.2B of 3.6B, DeepSeek-V3's 16.6B of 37B (35-45 %). Half
+# errs towards more on the GPU, so the GPU memory it asks for is not understated; the estimate
+# says it is approximate.
+MOE_SHARED_SHARE_OF_ACTIVE = 0.5
+
+
+@dataclass(frozen=True)
+class ExpertOffload:
+    """A MoE model with its routed experts in RAM and the rest on the GPUs."""
+
+    quant: str
+    gpu_bytes: int  # shared weights + KV cache + overhead
+    ram_bytes: int  # the routed experts
+    est_tps: float | None
+    ceiling_tps: float | None
+
+
+def expert_offload(
+    model: Model, capacity: Capacity, kv: int, options: FitOptions = DEFAULT_OPTIONS
+) -> ExpertOffload | None:
+    """The most precise quantisation that runs with the experts in RAM where it would not run on
+    the GPUs whole; None for dense models, engines without the option (vLLM), or no such quant."""
+    if not model.moe or options.engine != "llama.cpp" or not capacity.gpu_count:
+        return None
+    shared_b = min(model.active_params_b * MOE_SHARED_SHARE_OF_ACTIVE, model.total_params_b)
+    for quant in quants_for(model):
+        bits = quant.bits_per_weight
+        whole = weights_bytes(model.total_params_b, bits)
+        if placement(whole, kv, capacity)[0] is Verdict.GPU:
+            return None  # it fits on the GPUs whole: offloading only slows it down
+        shared = weights_bytes(shared_b, bits)
+        experts = whole - shared
+        on_gpu = shared + kv + overhead_bytes(shared, capacity.gpu_count)
+        if on_gpu > capacity.gpu_bytes or experts > capacity.ram_bytes:
+            continue
+        routed = weights_bytes(model.active_params_b - shared_b, bits)
+        gpu_part = shared + kv
+        share = gpu_part / (gpu_part + routed)
+        est, ceiling = decode_speed(gpu_part + routed, share, capacity, True)
+        return ExpertOffload(quant.name, on_gpu, experts, est, ceiling)
+    return None
+
+
 def context_fits(
     model: Model, capacity: Capacity, options: FitOptions = DEFAULT_OPTIONS
 ) -> dict[str, int]:

@@ -84,10 +84,11 @@ def _print(result: object) -> None:
         console.print(Text(heading, style="bold"))
         console.print(table)
         console.print()
+    from modelscout.fit.speed import accuracy_note
+
     console.print(
         Text(
-            "tok/s is an estimate: memory bandwidth ÷ bytes read per token, a ceiling real "
-            "engines reach part of",
+            f"tok/s is an estimate calibrated on published llama.cpp runs: {accuracy_note()}",
             style="dim",
         )
     )

@@ -202,7 +202,9 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
     console.print(f"[dim]{len(rows)} of {total} models[/dim]")
     if fit is not None:
         summary = escape(fit.summary())  # GPU names come from the driver
-        console.print(f"[dim]fit: {summary} · est. tok/s is an estimate[/dim]")
+        from modelscout.fit.speed import accuracy_note
+
+        console.print(f"[dim]fit: {summary} · est. tok/s: {accuracy_note()}[/dim]")
 
 
 def _id_room(columns: Sequence[tuple[str, int, str]], width: int) -> int:

@@ -7,7 +7,6 @@ through it, so none of them imports another layer for it.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +16,8 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
 
     `data` may come in parts, written as they come: a large file need not sit in memory whole.
     """
+    import tempfile  # here: it costs a scripted `list --json` a fifth of its start-up
+
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name's start only: a long name plus the random part would pass the 255 a name may have.
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)

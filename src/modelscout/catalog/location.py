@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +43,11 @@ def cached_catalog_path() -> Path:
 
 def bundled_catalog_path() -> Path:
     """The wheel carries the catalogue as package data; a source checkout keeps it at the repo root."""
-    packaged = resources.files("modelscout").joinpath("data", "catalog.json")
+    # The package's own folder, as importlib.resources would find it for an installed package,
+    # without importing it (a fifth of a scripted `list --json`'s start-up).
+    packaged = Path(__file__).resolve().parents[1] / "data" / "catalog.json"
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[3] / "catalog.json"
 
 

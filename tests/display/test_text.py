@@ -35,7 +35,8 @@ def hostile_catalog(path: Path) -> Path:
         notes=f"line one{OSC_TITLE}\nline two",
         sources=[{"kind": "hub", "ref": f"https://hub{OSC_TITLE}/x", "says": {"license": HOSTILE}}],
     )
-    path.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "models": [model]}))
+    twin = {**model, "id": "evil-8b", "name": f"Evil{OSC_CLIPBOARD} 8B", "repo_id": "evil/Evil-8B"}
+    path.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "models": [model, twin]}))
     return path
 
 
@@ -55,7 +56,7 @@ def test_nothing_shown_acts_on_the_terminal(text: str) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["list"], ["list", "evil"], ["show", "evil-7b"]],
+    [["list"], ["list", "evil"], ["show", "evil-7b"], ["compare", "evil-7b", "evil-8b"]],
 )
 def test_list_and_show_write_no_escape_sequence(tmp_path: Path, argv: list[str]) -> None:
     catalog = hostile_catalog(tmp_path / "evil.json")

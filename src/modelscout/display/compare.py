@@ -18,6 +18,7 @@ from rich.text import Text
 from modelscout.catalog.model import Model
 from modelscout.display import format as fmt
 from modelscout.display.describe import field_rows, sources_for
+from modelscout.display.text import shown
 from modelscout.fit.estimate import ModelFit, QuantFit, Verdict, model_fit_to_dict
 
 MIN_MODELS = 2
@@ -126,7 +127,7 @@ def _grid(result: Comparison, first: str) -> Table:
     table = Table(box=None, padding=(0, 1), header_style="bold", expand=True, show_edge=False)
     table.add_column(first, style="dim", no_wrap=True)
     for model in result.models:
-        table.add_column(Text(model.name), ratio=1, overflow="fold")
+        table.add_column(Text(shown(model.name)), ratio=1, overflow="fold")
     return table
 
 
@@ -136,7 +137,7 @@ def comparison_tables(result: Comparison) -> list[tuple[str, Table]]:
     for row in result.fields:
         cells = []
         for value, sources in zip(row.values, row.sources, strict=True):
-            cell = Text(value, style="dim" if value == fmt.DASH else "")
+            cell = Text(shown(value), style="dim" if value == fmt.DASH else "")
             if sources:
                 cell.append(f" {sources}", style="dim")
             cells.append(cell)
@@ -163,7 +164,7 @@ def comparison_tables(result: Comparison) -> list[tuple[str, Table]]:
     twin_table.add_row(
         "twins",
         *(
-            Text("\n".join(f"{t.name} ({t.id})" for t in group) or "none", style="dim")
+            Text("\n".join(shown(f"{t.name} ({t.id})") for t in group) or "none", style="dim")
             for group in result.twins
         ),
     )
@@ -172,7 +173,7 @@ def comparison_tables(result: Comparison) -> list[tuple[str, Table]]:
     source_cells = []
     for model in result.models:
         lines = [
-            f"[{number}] {source.kind}: {source.ref}"
+            shown(f"[{number}] {source.kind}: {source.ref}")
             for number, source in enumerate(model.sources, 1)
         ]
         source_cells.append(Text("\n".join(lines) or fmt.DASH))

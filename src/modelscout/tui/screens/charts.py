@@ -20,6 +20,7 @@ from textual.widgets import Footer, Label, Static
 from modelscout.catalog.model import Model
 from modelscout.display import charts
 from modelscout.display import format as fmt
+from modelscout.display import text as display_text
 from modelscout.display.charts import ScatterPoint
 from modelscout.fit.estimate import context_label as fit_context_label
 from modelscout.tui.widgets.model_chart import ModelChart, curve_style, limit_style
@@ -108,7 +109,7 @@ class ChartsScreen(Screen[int]):
             curves = charts.memory_curves(model, self.fit)
             limits = charts.machine_limits(self.fit)
             self.plot.draw_memory(curves, limits)
-            key = Text(f"{model.name}: weights + KV cache + overhead. ")
+            key = Text(f"{display_text.shown(model.name)}: weights + KV cache + overhead. ")
             for index, curve in enumerate(curves):
                 key.append(f"━{curve.quant} ", style=curve_style(index))
             for index, (label, _) in enumerate(limits):
@@ -119,7 +120,7 @@ class ChartsScreen(Screen[int]):
             self.plot.draw_speed(bars)
             runs = "  ".join(f"{b.quant} {b.runs}" for b in bars)
             caption.update(
-                f"{model.name} at {self._context_text()}: {runs} (no bar: does not run here)"
+                f"{display_text.shown(model.name)} at {self._context_text()}: {runs} (no bar: does not run here)"
             )
 
     def _context_text(self) -> str:
@@ -132,10 +133,10 @@ class ChartsScreen(Screen[int]):
         if model is None:
             return counts
         if here is None:
-            return f"{model.name}: no intelligence index, not on this chart · {counts}"
+            return f"{display_text.shown(model.name)}: no intelligence index, not on this chart · {counts}"
         moe = f", {fmt.params(model.active_params_b)} active (MoE)" if model.moe else ""
         return (
-            f"▣ {model.name}: intelligence {fmt.number(model.intelligence_index)}, "
+            f"▣ {display_text.shown(model.name)}: intelligence {fmt.number(model.intelligence_index)}, "
             f"{fmt.params(model.total_params_b)} total{moe} · {counts}"
         )
 

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Label, Static
 
 from modelscout.catalog.model import Model
 from modelscout.display.compare import Comparison, comparison, comparison_tables
+from modelscout.display.text import shown
 
 if TYPE_CHECKING:
     from modelscout.fit.context import FitContext
@@ -41,7 +42,7 @@ class CompareScreen(Screen[None]):
         self.comparison: Comparison = comparison(models, twins, fits, hardware)
 
     def compose(self) -> ComposeResult:
-        names = " · ".join(m.name for m in self.comparison.models)
+        names = " · ".join(shown(m.name) for m in self.comparison.models)
         yield Label(Text.assemble(("Compare  ", "bold"), (names, "")), id="compare-title")
         with VerticalScroll(id="compare-scroll"):
             for heading, table in comparison_tables(self.comparison):

@@ -754,3 +754,11 @@ def test_an_answer_past_the_size_bound_is_abandoned_as_it_arrives(api: HubApiSer
     (failed,) = result.with_status("failed")
     assert "larger than 1,048,576 bytes" in (failed.message or "")
     assert api.body_bytes_sent < 16 * 1024 * 1024  # it stopped reading; the rest was never sent
+
+
+def test_an_answer_nested_100000_deep_fails_its_entry_only(api: HubApiServer) -> None:
+    api.script("body", "deep")  # the first answer
+    result = refresh_catalog(catalogue(), settings=quick(concurrency=1, gguf=False))
+    failed = result.with_status("failed")
+    assert [o.message for o in failed] == ["the Hub's answer is nested too deeply"]
+    assert result.with_status("refreshed")  # the others went on

@@ -16,7 +16,7 @@ each request takes the next step; when the steps run out the recorded answer is 
 with the Hub's ``RateLimit`` header only), ``"malformed"`` (200 with broken JSON), ``"hang"`` (hold the
 request until `release()` or a 10 s safety limit). How the next answers' bodies are sent is scripted
 under the key ``body``, whatever they answer: ``"drip:S"`` (one byte every S seconds), ``"huge:MB"``
-(a valid JSON list of MB megabytes instead, streamed).
+(a valid JSON list of MB megabytes instead, streamed), ``"deep"`` (lists 100,000 deep instead).
 
 A hostile Hub: `answers[key] = value` serves `value` as the JSON answer for that key instead of the
 recorded one (wrong types, huge numbers, ids that are not repo ids, escape sequences).
@@ -195,6 +195,8 @@ class HubApiServer:
                     with server._lock:
                         server.in_flight -= 1
                 name, _, arg = (step or "").partition(":")
+                if name == "deep":  # valid JSON no answer has: 100,000 lists deep
+                    body = b"[" * 100_000 + b"]" * 100_000
                 if name == "huge":
                     body, chunks = b"", _huge_json(int(arg))
                     length = sum(len(c) for c in _huge_json(int(arg)))

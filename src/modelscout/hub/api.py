@@ -228,6 +228,10 @@ class HubApiClient:
                         return response.json()
                     except ValueError:
                         raise ApiFailure("failed", "the Hub's answer is not valid JSON") from None
+                    except RecursionError:
+                        raise ApiFailure(
+                            "failed", "the Hub's answer is nested too deeply"
+                        ) from None
                 if status == 404 or (
                     status == 401 and "invalid credentials" not in _error_text(response)
                 ):

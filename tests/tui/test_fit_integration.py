@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from modelscout.catalog.load import load_catalog
 from modelscout.fit.context import FitContext
 from modelscout.hardware.cpu import CpuInfo
 from modelscout.hardware.detect import Hardware
@@ -9,7 +12,7 @@ from modelscout.hardware.gpu import Gpu
 from modelscout.hardware.memory import MemoryInfo
 from modelscout.tui.fit_source import DetectedFit
 from modelscout.tui.screens.detail import DetailScreen
-from tests.tui.helpers import ids, main_screen, make_app, press, settle, table
+from tests.tui.helpers import FIXTURE_CATALOG, ids, main_screen, make_app, press, settle, table
 
 GIB = 2**30
 
@@ -96,3 +99,43 @@ async def test_a_plan_it_cannot_read_keeps_the_prompt_open_with_the_reason() -> 
         await press(pilot, "enter")
         hint = app.screen.query_one("#prompt-hint")
         assert "unknown hardware profile" in str(hint.render())
+
+
+def _cached_gguf(hub: Path, repo_id: str, name: str) -> Path:
+    """A file in the HF cache layout huggingface_hub writes: a blob, a snapshot link, refs/main."""
+    repo = hub / ("models--" + repo_id.replace("/", "--"))
+    commit = "a" * 40
+    (repo / "blobs").mkdir(parents=True)
+    (repo / "blobs" / "b1").write_bytes(b"GGUF")
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    snapshot = repo / "snapshots" / commit
+    snapshot.mkdir(parents=True)
+    (snapshot / name).symlink_to(Path("..") / ".." / "blobs" / "b1")
+    return snapshot / name
+
+
+async def test_once_downloaded_llama_cpp_runs_the_local_file(isolated_user_dirs: Path) -> None:
+    small = gpu_machine(vram_gib=3)
+    best = (
+        FitContext(small)
+        .model_fit(
+            next(m for m in load_catalog(FIXTURE_CATALOG).models if m.id == "pico-1.7b-reasoning")
+        )
+        .best
+    )
+    assert best is not None
+    path = _cached_gguf(
+        isolated_user_dirs / "hf" / "hub", "acme/Pico-1.7B-GGUF", f"pico-{best.quant}.gguf"
+    )
+    app = make_app(detect_fit=lambda: DetectedFit(small, FitContext))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "G", "k", "k", "k", "k", "k")
+        await press(pilot, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert detail.snippets[0].code == f"llama-cli -m {path}"
+        assert detail.snippets[1].code == f"ollama run hf.co/acme/Pico-1.7B-GGUF:{best.quant}"

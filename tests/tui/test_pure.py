@@ -184,3 +184,9 @@ def test_the_palette_plans_for_every_profile_by_name() -> None:
     commands["Plan for: GeForce RTX 4090"].run()
     commands["Plan for: this machine"].run()
     assert asked == ["rtx4090", "this"]
+
+
+def test_a_downloaded_file_is_run_from_disk_quoted_for_the_shell() -> None:
+    both = model(repo_id="org/M-7B", gguf_repo_id="org/M-7B-GGUF")
+    local = run_snippets(both, "Q4_K_M", "/home/me/hf cache/m-Q4_K_M.gguf")
+    assert local[0].code == "llama-cli -m '/home/me/hf cache/m-Q4_K_M.gguf'"

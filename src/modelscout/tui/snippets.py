@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 from modelscout.catalog.model import Model
@@ -29,10 +30,13 @@ GGUF_TAGS: dict[str, str] = {
 }
 
 
-def run_snippets(model: Model, quant: str | None = None) -> list[Snippet]:
+def run_snippets(
+    model: Model, quant: str | None = None, local_file: str | None = None
+) -> list[Snippet]:
     """llama.cpp and Ollama at the quantisation the fit chose when a GGUF repo is known, and
     transformers when the weights' repo is known and the fit chose full precision (or no fit was
-    made): a command must not run what the verdict says does not fit."""
+    made): a command must not run what the verdict says does not fit. Once that file is on disk
+    (`local_file`), llama.cpp runs it from there instead of the Hub."""
     snippets: list[Snippet] = []
     if model.repo_id and quant in (None, "F16/BF16"):
         snippets.append(
@@ -48,6 +52,9 @@ def run_snippets(model: Model, quant: str | None = None) -> list[Snippet]:
     tag = GGUF_TAGS.get(quant or "")
     if model.gguf_repo_id:
         ref = f"{model.gguf_repo_id}:{tag}" if tag else model.gguf_repo_id
-        snippets.append(Snippet("llama.cpp", "bash", f"llama-cli -hf {ref}"))
+        if local_file:
+            snippets.append(Snippet("llama.cpp", "bash", f"llama-cli -m {shlex.quote(local_file)}"))
+        else:
+            snippets.append(Snippet("llama.cpp", "bash", f"llama-cli -hf {ref}"))
         snippets.append(Snippet("Ollama", "bash", f"ollama run hf.co/{ref}"))
     return snippets

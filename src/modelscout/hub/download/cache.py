@@ -82,6 +82,25 @@ def scan_local(cache_dir: Path | None = None) -> tuple[LocalRepo, ...]:
     return tuple(repos)
 
 
+def local_gguf(repo_id: str, tag: str | None, cache_dir: Path | None = None) -> Path | None:
+    """The downloaded GGUF file of `repo_id` whose name carries `tag` (e.g. Q4_K_M), newest
+    snapshot first; for a file split in parts, its first part, which llama.cpp loads the rest
+    from. None when no such file is on disk."""
+    wanted = repo_id.lower()
+    for repo in scan_local(cache_dir):
+        if repo.repo_id.lower() != wanted:
+            continue
+        for revision in repo.revisions:
+            names = sorted(p for p in revision.path.glob("*.gguf") if p.is_file())
+            for path in names:
+                name = path.name.lower()
+                if tag is not None and tag.lower() not in name:
+                    continue
+                if "-of-" not in name or "-00001-of-" in name:
+                    return path
+    return None
+
+
 def downloaded_sizes(cache_dir: Path | None = None) -> dict[str, int]:
     """Size on disk of each downloaded repo, keyed by lower-case repo id, for marking catalogue rows."""
     return {r.repo_id.lower(): r.size_on_disk_bytes for r in scan_local(cache_dir) if r.files > 0}

@@ -10,6 +10,7 @@ from rich.console import Group
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -19,7 +20,7 @@ from textual.widgets import Footer, Label, Static
 from modelscout.catalog.model import Model
 from modelscout.display import format as fmt
 from modelscout.display.describe import field_rows, sources_for
-from modelscout.display.text import shown_model
+from modelscout.display.text import shown, shown_model
 from modelscout.tui.snippets import Snippet, run_snippets
 
 if TYPE_CHECKING:
@@ -140,7 +141,8 @@ class DetailScreen(Screen[None]):
         self.fit = fit
         # Shown and copied as the catalogue has them, control characters neutralised: a repo id
         # carrying an escape sequence must neither reach the terminal nor a pasted command.
-        self.snippets = run_snippets(shown_model(model), chosen_quant(model, fit))
+        self._quant = chosen_quant(model, fit)
+        self.snippets = run_snippets(shown_model(model), self._quant)
 
     def compose(self) -> ComposeResult:
         model = shown_model(self.model)
@@ -172,6 +174,28 @@ class DetailScreen(Screen[None]):
             yield Label("Sources", classes="detail-heading")
             yield Static(sources_table(model), id="detail-sources")
         yield Footer()
+
+    def on_mount(self) -> None:
+        if self.model.gguf_repo_id:
+            self._find_local_file(self.model.gguf_repo_id)
+
+    @work(thread=True, exclusive=True, group="local-file", exit_on_error=False)
+    def _find_local_file(self, repo_id: str) -> None:
+        """Look for the chosen file in the HF cache (disk I/O, so off the UI thread)."""
+        from modelscout.hub.download.cache import local_gguf
+        from modelscout.tui.snippets import GGUF_TAGS
+
+        path = local_gguf(repo_id, GGUF_TAGS.get(self._quant or ""))
+        if path is not None:  # a file name from the Hub: neutralised like every shown string
+            self.app.call_from_thread(self._show_local_file, shown(str(path)))
+
+    def _show_local_file(self, path: str) -> None:
+        self.snippets = run_snippets(shown_model(self.model), self._quant, path)
+        for widget, (number, snippet) in zip(
+            self.query(".detail-snippet"), enumerate(self.snippets, 1), strict=False
+        ):
+            if isinstance(widget, Static):
+                widget.update(snippet_block(number, snippet))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -85,17 +85,18 @@ def _print_hardware(hw: object, summary: str) -> None:
     from rich.text import Text
 
     from modelscout.display import format as fmt
+    from modelscout.display.text import shown
     from modelscout.hardware.detect import Hardware
 
     assert isinstance(hw, Hardware)
     console = stdout_console()
-    console.print(f"[bold]{escape(summary)}[/bold]")
+    console.print(f"[bold]{escape(shown(summary))}[/bold]")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column()
 
     def add(key: str, value: str) -> None:
-        grid.add_row(key, Text(value))  # names and reasons come from drivers: never markup
+        grid.add_row(key, Text(shown(value)))  # names and reasons come from drivers: never markup
 
     cpu = hw.cpu
     cores = f"{cpu.physical_cores or fmt.DASH} cores / {cpu.logical_cores or fmt.DASH} threads"

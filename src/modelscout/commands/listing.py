@@ -157,6 +157,7 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
 
     from modelscout.display import format as fmt
     from modelscout.display.cells import fit_to_width
+    from modelscout.display.text import shown
 
     console = stdout_console()
     columns = [column for column in _COLUMNS if fit is not None or column[0] not in _FIT_COLUMNS]
@@ -201,7 +202,7 @@ def _print_table(rows: Sequence[Model], total: int, fit: Any = None) -> None:
         out.write("".join(line(cells_of(m)) + "\n" for m in block))
     console.print(f"[dim]{len(rows)} of {total} models[/dim]")
     if fit is not None:
-        summary = escape(fit.summary())  # GPU names come from the driver
+        summary = escape(shown(fit.summary()))  # GPU names come from the driver
         from modelscout.fit.speed import accuracy_note
 
         console.print(f"[dim]fit: {summary} · est. tok/s: {accuracy_note()}[/dim]")

@@ -114,11 +114,12 @@ def _print_fit(model: Model, fit: FitContext) -> None:
     from rich.table import Table
 
     from modelscout.display import format as fmt
+    from modelscout.display.text import shown
     from modelscout.fit.speed import CALIBRATION, accuracy_note
 
     model_fit, contexts = fit.model_fit(model), fit.context_fits(model)
     offload = fit.expert_offload(model)
-    summary = escape(fit.summary())  # GPU names come from the driver
+    summary = escape(shown(fit.summary()))  # GPU names come from the driver
     console = stdout_console()
     console.print(f"\n[bold]Quantisations[/bold]  [dim]{summary}[/dim]")
     table = Table(box=None, header_style="bold", pad_edge=False)

@@ -128,3 +128,21 @@ def test_the_accuracy_note_quotes_the_leave_one_out_figures() -> None:
     note = accuracy_note()
     assert f"{CALIBRATION.loo_median_error * 100:.0f} %" in note
     assert f"{CALIBRATION.runs} published runs" in note
+
+
+def test_runs_of_catalogued_models_carry_the_catalogues_parameter_counts(
+    rows: list[Measurement],
+) -> None:
+    import csv
+
+    from modelscout.catalog.load import load_catalog
+
+    models = {m.id: m for m in load_catalog(REPO_ROOT / "catalog.json").models}
+    with TABLE.open(encoding="utf-8", newline="") as handle:
+        ids = [row["catalog_id"] for row in csv.DictReader(handle)]
+    assert sum(1 for i in ids if i) >= 40
+    for run, catalog_id in zip(rows, ids, strict=True):
+        if catalog_id:
+            entry = models[catalog_id]
+            assert run.total_params_b == pytest.approx(entry.total_params_b, rel=0.01), catalog_id
+            assert run.active_params_b == pytest.approx(entry.active_params_b, rel=0.01), catalog_id

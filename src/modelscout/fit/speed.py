@@ -58,12 +58,12 @@ class SpeedCalibration:
 CALIBRATION = SpeedCalibration(
     time_over_ceiling={"cuda": 1.216, "metal": 1.146, "rocm-vulkan": 1.205, "cpu": 1.862},
     fixed_seconds={"cuda": 0.001064, "metal": 0.002302, "rocm-vulkan": 0.001871, "cpu": 0.0001589},
-    moe_time_over_ceiling=0.5381,
+    moe_time_over_ceiling=0.5366,
     legacy_time_over_ceiling=1.522,
-    ollama_fixed_seconds=0.001011,
+    ollama_fixed_seconds=0.00101,
     runs=116,
-    loo_median_error=0.06156,
-    loo_p90_error=0.2157,
+    loo_median_error=0.06157,
+    loo_p90_error=0.2156,
 )
 
 

@@ -21,6 +21,7 @@ from modelscout.catalog.hub_answers import apply_hub_info, discovered_model
 from modelscout.catalog.load import parse_catalog
 from modelscout.catalog.location import cached_catalog_path, resolve_catalog
 from modelscout.errors import CatalogError
+from modelscout.hub.api import DISCOVER_EXPAND
 from modelscout.tui.settings import Settings, load_settings
 from tests.catalog.factory import entry, model
 
@@ -161,18 +162,7 @@ def test_a_settings_file_nested_100000_deep_means_defaults(tmp_path: Path) -> No
     assert loaded == Settings() and problem is not None
 
 
-HUB_KEYS = [
-    "id",
-    "downloads",
-    "likes",
-    "lastModified",
-    "cardData",
-    "gated",
-    "pipeline_tag",
-    "safetensors",
-    "createdAt",
-    "tags",
-]
+HUB_KEYS = ["id", *DISCOVER_EXPAND]  # what an answer may hold
 ANSWER = st.dictionaries(
     st.sampled_from(HUB_KEYS),
     st.one_of(

@@ -28,7 +28,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from measure import REPO_ROOT, ensure_catalog, key_figures, medians, peak_rss_mb, run_child
+from measure import (
+    REPO_ROOT,
+    child_env,
+    ensure_catalog,
+    key_figures,
+    medians,
+    peak_rss_mb,
+    run_child,
+)
 
 TYPING = ["i", "in", "ins", "inst", "instr", "instru"]
 # The TUI's `s` key cycle (tui/query_cycles.py), each in its natural direction.
@@ -137,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     args.data_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "XDG_CACHE_HOME": str(args.data_dir / "xdg-cache")}
+    env = child_env(XDG_CACHE_HOME=str(args.data_dir / "xdg-cache"))
     env.pop("MODELSCOUT_CATALOG", None)
     sizes = [int(s) for s in args.sizes.split(",")]
     report: dict[str, Any] = {"runs": args.runs, "cpus": os.cpu_count(), "sizes": {}}

@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from measure import REPO_ROOT, ensure_catalog
+from measure import REPO_ROOT, child_env, ensure_catalog
 
 LLMFIT_SIZE = 15855
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.data_dir.mkdir(parents=True, exist_ok=True)
     path = ensure_catalog(str(args.size), args.data_dir)
-    env = {**os.environ, "XDG_CACHE_HOME": str(args.data_dir / "xdg-cache")}
+    env = child_env(XDG_CACHE_HOME=str(args.data_dir / "xdg-cache"))
     env.pop("MODELSCOUT_CATALOG", None)
     ours = [sys.executable, "-m", "modelscout", "list"]
     catalog = ["--catalog", str(path)]

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from measure import ensure_catalog, key_figures, medians, peak_rss_mb, run_child
+from measure import child_env, ensure_catalog, key_figures, medians, peak_rss_mb, run_child
 
 SIZE = (120, 40)
 TYPED = "instru"
@@ -314,11 +314,10 @@ def result(
 
 
 def run_worker(app: str, path: Path, max_keys: int, eager: bool) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "XDG_CONFIG_HOME": "/tmp/modelscout-bench/xdg-config",
-        "XDG_CACHE_HOME": "/tmp/modelscout-bench/xdg-cache",  # where the decoded copies go
-    }
+    env = child_env(
+        XDG_CONFIG_HOME="/tmp/modelscout-bench/xdg-config",
+        XDG_CACHE_HOME="/tmp/modelscout-bench/xdg-cache",  # where the decoded copies go
+    )
     started = time.time()  # just before the child starts: its start-up counts
     args = [app, str(path), repr(started), str(max_keys), "eager" if eager else "patient"]
     return run_child(__file__, args, env)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from modelscout.catalog import decoded, model_to_dict
+from modelscout.catalog import Catalog, Model, decoded, model_to_dict
 from modelscout.catalog.location import cache_dir, load_catalog, write_catalog
 from modelscout.cli import main
 from modelscout.commands.common import print_json_array
 from modelscout.errors import CatalogError
-from tests.catalog.factory import document, entry, full_attention
+from tests.catalog.factory import document, entry, full_attention, model
 
 
 @pytest.fixture
@@ -131,3 +131,18 @@ def test_damaged_row_texts_are_written_again(
     assert main(argv) == 0
     assert capsys.readouterr().out == expected
     assert rows.read_bytes() == data
+
+
+def test_records_given_as_a_reader_are_read_once() -> None:
+    calls: list[int] = []
+    record = model(id="alpha")
+
+    def read() -> tuple[Model, ...]:
+        calls.append(1)
+        return (record,)
+
+    catalog = Catalog(models=read, path=None, origin="file")
+    assert calls == []
+    assert catalog.read_now() is catalog
+    assert catalog.models == (record,) and catalog.by_id() == {"alpha": record}
+    assert calls == [1]

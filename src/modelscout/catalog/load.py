@@ -165,6 +165,12 @@ class Catalog:
     def __repr__(self) -> str:
         return f"Catalog({self.origin}, {self.path}, built {self.built})"
 
+    def read_now(self) -> Catalog:
+        """The same catalogue, its records read: a worker calls it so that the UI thread never
+        waits for a decoded copy's million records."""
+        _ = self.models
+        return self
+
     def by_id(self) -> dict[str, Model]:
         return {m.id: m for m in self.models}
 

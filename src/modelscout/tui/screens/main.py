@@ -217,7 +217,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def _load_catalog(self, path: str | None) -> None:
         with self.modelscout_app.collector.paused():
-            catalog = resolve_catalog(path)
+            catalog = resolve_catalog(path).read_now()
         self.post_message(CatalogReady(catalog, describe_catalog(catalog)))
 
     @work(thread=True, group="index", exit_on_error=False)

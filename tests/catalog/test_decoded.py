@@ -146,3 +146,11 @@ def test_records_given_as_a_reader_are_read_once() -> None:
     assert catalog.read_now() is catalog
     assert catalog.models == (record,) and catalog.by_id() == {"alpha": record}
     assert calls == [1]
+
+
+def test_only_the_most_recently_copied_files_keep_copies(tmp_path: Path, settled: None) -> None:
+    paths = [catalogue(tmp_path / f"c{i}.json", f"m{i}") for i in range(decoded._KEEP_COPIES + 2)]
+    for path in paths:
+        load_catalog(path)
+    assert copies() == [".models"] * decoded._KEEP_COPIES
+    assert [m.id for m in load_catalog(paths[-1]).models] == [f"m{len(paths) - 1}", "extra"]

@@ -43,6 +43,9 @@ _LENGTH = struct.Struct("<Q")
 _CHUNK_MODELS = 8192  # decoded, then their pages handed back, a chunk at a time
 _SMALL_FILE_BYTES = 4_000_000  # below this the key includes a digest of the bytes
 _SETTLE_S = 2.0  # a file changed more recently than this is not copied
+# Copies kept, of the files most recently copied: the catalogues in use (cache, bundled, a few
+# --catalog files), not one for every file ever opened (a million models' copy is 1.8 GB).
+_KEEP_COPIES = 4
 _WRITE_BYTES = 1 << 20
 _RULES: tuple[Any, ...] = (load, decode, model)
 
@@ -135,6 +138,7 @@ def load_decoded(path: Path, origin: str, directory: Path) -> Catalog:
             _write_models(copy, catalog)
         except OSError:
             return catalog
+        _keep_recent(directory)
     return Catalog(
         models=catalog.models,
         path=catalog.path,
@@ -143,6 +147,17 @@ def load_decoded(path: Path, origin: str, directory: Path) -> Catalog:
         warnings=catalog.warnings,
         decoded=(copy.stem, copy.key) if settled else None,
     )
+
+
+def _keep_recent(directory: Path) -> None:
+    """Remove the copies of all but the `_KEEP_COPIES` files most recently copied."""
+    try:
+        copies = sorted(directory.glob("*.models"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in copies[_KEEP_COPIES:]:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".rows").unlink(missing_ok=True)
+    except OSError:
+        return  # another process removed one first, or the folder is not ours to tidy
 
 
 def _write_models(copy: DecodedCopy, catalog: Catalog) -> None:

@@ -226,3 +226,11 @@ def test_the_largest_context_per_quant_is_the_edge_of_the_gpu() -> None:
         room = capacity.gpu_bytes - weights - overhead_bytes(weights, 1)
         if 0 < tokens < 131072:
             assert kv_cache(m, tokens).bytes <= room < kv_cache(m, tokens + 256).bytes
+
+
+def test_a_vllm_fit_says_its_speed_is_not_calibrated_on_vllm() -> None:
+    m = with_layout(LLAMA_31_8B)
+    assert any(
+        "vLLM" in n for n in fit_model(m, machine(24), 8192, options=FitOptions("vllm")).notes
+    )
+    assert not any("vLLM" in n for n in fit_model(m, machine(24), 8192).notes)

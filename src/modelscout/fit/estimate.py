@@ -383,6 +383,12 @@ def fit_model(
             f"but each token reads only the {model.active_params_b:g}B active ones, so speed "
             "follows the active count"
         )
+    if options.engine == "vllm":
+        notes.append(
+            "vLLM: memory follows vLLM's rules; the tok/s estimate is llama.cpp's CUDA calibration "
+            "(no single-stream vLLM run is in the table yet), tensor parallelism's all-reduce "
+            "left out"
+        )
     if kv.note:
         notes.append(kv.note)
     elif len(kv.by_kind) > 1 or kv.by_kind[0][0] != "full":

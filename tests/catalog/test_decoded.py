@@ -154,3 +154,18 @@ def test_only_the_most_recently_copied_files_keep_copies(tmp_path: Path, settled
         load_catalog(path)
     assert copies() == [".models"] * decoded._KEEP_COPIES
     assert [m.id for m in load_catalog(paths[-1]).models] == [f"m{len(paths) - 1}", "extra"]
+
+
+def test_a_copy_made_under_other_rules_is_not_read(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = catalogue(tmp_path / "c.json", "alpha")
+    load_catalog(path)
+    read = decoded.load_catalog
+    files: list[Path] = []
+    monkeypatch.setattr(decoded, "load_catalog", lambda p, o: files.append(p) or read(p, o))
+    load_catalog(path)
+    assert files == []  # the copy
+    monkeypatch.setattr(decoded, "_rules_digest", "the rules of another version")
+    assert [m.id for m in load_catalog(path).models] == ["alpha", "extra"]
+    assert files == [path]  # the file itself

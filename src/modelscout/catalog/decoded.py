@@ -11,8 +11,9 @@ value the loader would reject, and it is used only while its key still matches:
 - the source file: its resolved path, size, mtime and ctime (ns) and inode, and for a file under
   4 MB (the bundled catalogue, hand-edited ones) a digest of its bytes, since two edits of equal
   size within one clock tick share an mtime;
-- the rules: the schema versions read and a digest of the modules that decide what the loader
-  accepts and how records and rows are laid out, so a change to any of them rebuilds the copy.
+- the rules: the schema versions read, msgspec's version and a digest of the catalogue package's
+  modules (what the loader accepts, how records and rows are laid out), so a change to any of
+  them rebuilds the copy.
 
 A file changed in the last two seconds is not copied (it may change again within the same tick),
 and a copy that cannot be read or written is simply not used: the file is loaded as before.
@@ -33,7 +34,7 @@ from typing import Any
 
 import msgspec
 
-from modelscout.catalog import decode, load, model
+from modelscout.catalog import load, model
 from modelscout.catalog.load import READABLE_SCHEMA_VERSIONS, Catalog, load_catalog
 from modelscout.files import write_atomic
 
@@ -47,7 +48,12 @@ _SETTLE_S = 2.0  # a file changed more recently than this is not copied
 # --catalog files), not one for every file ever opened (a million models' copy is 1.8 GB).
 _KEEP_COPIES = 4
 _WRITE_BYTES = 1 << 20
-_RULES: tuple[Any, ...] = (load, decode, model)
+# The code that decides what the loader accepts and how records and rows are laid out: every
+# module of this package (a rule may move between them) and the one parse rule for quantities.
+_RULE_FILES: tuple[Path, ...] = (
+    *sorted(Path(__file__).parent.glob("*.py")),
+    Path(__file__).parents[1] / "units.py",
+)
 
 
 class _Header(msgspec.Struct, frozen=True):
@@ -88,8 +94,9 @@ def _rules() -> str:
     if _rules_digest is None:
         digest = hashlib.sha256(msgspec.__version__.encode())
         digest.update(repr(READABLE_SCHEMA_VERSIONS).encode())
-        for module in (*_RULES, __import__(__name__, fromlist=["_"])):
-            digest.update(Path(module.__file__).read_bytes())
+        for path in _RULE_FILES:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
         _rules_digest = digest.hexdigest()
     return _rules_digest
 

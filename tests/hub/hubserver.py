@@ -17,7 +17,7 @@ file_download.py, hf_api.py and utils/_http.py):
 Faults for tests: `drop_after` closes a file's body early (a dropped connection), `stall_after`
 holds it until the test releases it, `listed_size` makes the listing claim another size. A hostile
 Hub or mirror: `served_etag` replaces a file's ETag headers, `served_data` the bytes its body
-carries (corrupt, longer), `listed_sha` the commit the model info names.
+carries (corrupt, longer), `listed_sha` the commit and `listed_id` the repo id the model info names.
 Used as a pytest fixture (`hub_server` in conftest.py) and by bench/bench_pull.py.
 """
 
@@ -70,6 +70,7 @@ class HubRepo:
     granted_tokens: set[str] = field(default_factory=set)
     listed_only: tuple[str, ...] = ()  # names listed but never served (e.g. a hostile '../x')
     listed_sha: str | None = None  # overrides the commit sha the model info gives
+    listed_id: str | None = None  # overrides the repo id the model info gives
 
     def sha_for(self, revision: str) -> str | None:
         return self.commit if revision in ("main", self.commit) else None
@@ -415,7 +416,7 @@ class _HubHandler(BaseHTTPRequestHandler):
             siblings.append(sibling)
         return {
             "_id": repo.commit[:24],
-            "id": repo.repo_id,
+            "id": repo.listed_id if repo.listed_id is not None else repo.repo_id,
             "modelId": repo.repo_id,
             "author": repo.repo_id.split("/")[0],
             "sha": repo.listed_sha if repo.listed_sha is not None else repo.commit,

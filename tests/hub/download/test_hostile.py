@@ -87,6 +87,18 @@ def test_a_commit_that_is_not_a_hash_is_refused_before_anything_is_written(
     assert not (tmp_path / "cache").exists()
 
 
+@pytest.mark.parametrize("listed", ["../../escaped", "org/../../escaped", "/abs/x", "a/b/c"])
+def test_a_repo_id_in_the_answer_that_is_not_one_is_refused(
+    hub_server: HubServer, tmp_path: Path, listed: str
+) -> None:
+    """The answer's id names the cache folder (models--org--name)."""
+    repo = hub_server.add_repo(REPO, small_model_files())
+    repo.listed_id = listed
+    with pytest.raises(DownloadError, match="which is not a repo id"):
+        pull(hub_server, tmp_path)
+    assert not (tmp_path / "cache").exists()
+
+
 def test_a_revision_with_a_parent_path_is_refused(hub_server: HubServer, tmp_path: Path) -> None:
     hub_server.add_repo(REPO, small_model_files())
     with pytest.raises(DownloadError, match=r"--revision .*'\.\.'"):

@@ -145,8 +145,30 @@ def list_repo_files(
                 raise explain(exc, repo_id=repo_id, endpoint=endpoint) from None
             time.sleep(backoff_s * 2 ** (failures - 1))
     return RepoListing(
-        repo_id=info.id or repo_id, commit_sha=info.sha, files=files, gated=bool(info.gated)
+        repo_id=_listed_repo_id(info.id, repo_id),
+        commit_sha=info.sha,
+        files=files,
+        gated=bool(info.gated),
     )
+
+
+def _listed_repo_id(listed: object, asked: str) -> str:
+    """The repo id the Hub answers with (a renamed repo's new one), which names the cache folder:
+    it must be a repo id as huggingface_hub validates them, `org/name`."""
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    if not listed:
+        return asked
+    try:
+        if not isinstance(listed, str) or listed.count("/") != 1:
+            raise HFValidationError("not org/name")
+        validate_repo_id(listed)
+    except HFValidationError:
+        raise DownloadError(
+            f"refusing to download {asked}: the Hub named it {listed!r}, which is not a repo id"
+        ) from None
+    return listed
 
 
 def _with_tree_sizes(

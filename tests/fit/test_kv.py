@@ -169,21 +169,23 @@ def test_largest_context_is_the_last_that_fits() -> None:
 
 
 def test_engines_split_several_gpus_differently() -> None:
-    m = model(total_params_b=32, active_params_b=32, architecture=full_attention(64, 8, 128))
+    m = model(total_params_b=16, active_params_b=16, architecture=full_attention(64, 8, 128))
     two = machine(vram_gib=24, gpus=2)
-    llama = fit_model(m, two, 8192)
-    vllm = fit_model(m, two, 8192, options=FitOptions("vllm"))
-    q4 = {f.quant: f for f in llama.rows}["Q4_K_M"], {f.quant: f for f in vllm.rows}["Q4_K_M"]
+    llama = {f.quant: f for f in fit_model(m, two, 8192).rows}
+    vllm = {f.quant: f for f in fit_model(m, two, 8192, options=FitOptions("vllm")).rows}
+    # vLLM serves full precision and FP8, not llama.cpp's k-quant files.
+    assert set(vllm) == {"F16/BF16", "FP8"} and "Q4_K_M" in llama
     # llama.cpp's layer split: a token visits both cards in turn, so the ceiling is one card's;
     # vLLM's tensor parallelism reads both halves at once.
-    assert q4[1].ceiling_tps == pytest.approx(2 * (q4[0].ceiling_tps or 0))
-    # vLLM lets itself use 90 % of each card (--gpu-memory-utilization 0.9): a 40B model at Q8_0
-    # needs 42.5 GB of weights + 2 GiB of cache + overhead, about 43.6 GiB: within 48, not 43.2.
-    big = model(total_params_b=40, active_params_b=40, architecture=full_attention(64, 8, 128))
-    q8_llama = {f.quant: f for f in fit_model(big, two, 8192).rows}["Q8_0"]
-    q8_vllm = {f.quant: f for f in fit_model(big, two, 8192, options=FitOptions("vllm")).rows}
-    assert 0.9 * 48 * GIB < q8_llama.total_bytes <= 48 * GIB
-    assert q8_llama.verdict.value < q8_vllm["Q8_0"].verdict.value
+    f16 = llama["F16/BF16"], vllm["F16/BF16"]
+    assert f16[1].ceiling_tps == pytest.approx(2 * (f16[0].ceiling_tps or 0))
+    # vLLM lets itself use 90 % of each card (--gpu-memory-utilization 0.9): a 22B model in F16
+    # needs 44 GB of weights + 2 GiB of cache + 1 GiB + 5 % overhead, 46.0 GiB: within 48, not 43.2.
+    big = model(total_params_b=22, active_params_b=22, architecture=full_attention(64, 8, 128))
+    on_llama = {f.quant: f for f in fit_model(big, two, 8192).rows}["F16/BF16"]
+    on_vllm = {f.quant: f for f in fit_model(big, two, 8192, options=FitOptions("vllm")).rows}
+    assert 0.9 * 48 * GIB < on_llama.total_bytes <= 48 * GIB
+    assert on_llama.verdict.value < on_vllm["F16/BF16"].verdict.value
 
 
 def test_an_engine_and_cache_type_that_do_not_go_together_is_a_usage_error() -> None:

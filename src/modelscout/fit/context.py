@@ -82,7 +82,7 @@ class FitContext:
             found = (full.verdict, full.best, full.context_tokens)
         else:
             capacity = self._capacity
-            quants = quants_for(model)
+            quants = quants_for(model, self.options.engine)
             context = context_for(model, self.context_tokens)
             kv = kv_for(model, context, self.options).bytes
             weights_of = lambda q: weights_bytes(model.total_params_b, q.bits_per_weight)  # noqa: E731

@@ -275,7 +275,7 @@ def expert_offload(
     if not model.moe or options.engine != "llama.cpp" or not capacity.gpu_count:
         return None
     shared_b = min(model.active_params_b * MOE_SHARED_SHARE_OF_ACTIVE, model.total_params_b)
-    for quant in quants_for(model):
+    for quant in quants_for(model, options.engine):
         bits = quant.bits_per_weight
         whole = weights_bytes(model.total_params_b, bits)
         if placement(whole, kv, capacity)[0] is Verdict.GPU:
@@ -303,7 +303,7 @@ def context_fits(
     sizings per quantisation are too many for every row of a sorted table."""
     room_total = capacity.gpu_bytes if capacity.gpu_count else capacity.ram_bytes
     found: dict[str, int] = {}
-    for quant in quants_for(model):
+    for quant in quants_for(model, options.engine):
         weights = weights_bytes(model.total_params_b, quant.bits_per_weight)
         room = room_total - weights - overhead_bytes(weights, capacity.gpu_count)
         found[quant.name] = (
@@ -367,7 +367,7 @@ def fit_model(
     context = context_for(model, context_tokens)
     kv = kv_for(model, context, options)
     approximate = kv.approximate
-    rows = tuple(quant_fit(model, q, capacity, kv.bytes) for q in quants_for(model))
+    rows = tuple(quant_fit(model, q, capacity, kv.bytes) for q in quants_for(model, options.engine))
     runnable = [r for r in rows if r.verdict is not Verdict.NO]
     best = None
     if runnable:

@@ -66,8 +66,16 @@ def native_formats(model: Model) -> frozenset[str]:
 _PORTABLE_QUANTS: tuple[Quant, ...] = tuple(q for q in QUANTS if not q.native_only)
 
 
-def quants_for(model: Model) -> tuple[Quant, ...]:
+# What vLLM serves of this table: the full-precision weights, FP8 (which it can also make on
+# load, `--quantization fp8`, from vLLM's "FP8 W8A8" quantisation page) and the formats a maker
+# ships (gpt-oss's MXFP4). llama.cpp's k-quants are GGUF files vLLM does not serve as its own.
+VLLM_QUANTS: frozenset[str] = frozenset({"F16/BF16", "FP8"})
+
+
+def quants_for(model: Model, engine: str = "llama.cpp") -> tuple[Quant, ...]:
     shipped = native_formats(model)
+    if engine == "vllm":
+        return tuple(q for q in QUANTS if q.name in VLLM_QUANTS or q.name in shipped)
     if not shipped:
         return _PORTABLE_QUANTS
     return tuple(q for q in QUANTS if not q.native_only or q.name in shipped)

@@ -120,7 +120,7 @@ async def drive_modelscout(
 ) -> dict[str, Any]:
     from modelscout.query import parse_query
     from modelscout.tui.app import ModelscoutApp
-    from modelscout.tui.fit_source import detect_fit_source
+    from modelscout.tui.background.fit_source import detect_fit_source
     from modelscout.tui.settings import Settings
 
     app = ModelscoutApp(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.worker import WorkerFailed
 
 from modelscout.catalog.model import Model
 from modelscout.query import parse_query
@@ -36,7 +38,9 @@ async def settle(pilot: Pilot[object]) -> None:
     """Wait until no worker runs: results of one worker (the catalogue) start another (the query)."""
     app = pilot.app
     for _ in range(20):
-        await app.workers.wait_for_complete()
+        # A worker that fails is reported by the app (its worker-error handler), not raised here.
+        with suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if all(worker.is_finished for worker in app.workers):
             break

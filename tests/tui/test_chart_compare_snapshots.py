@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from modelscout.tui.fit_source import DetectedFit
+from modelscout.tui.background.fit_source import DetectedFit
 from tests.tui.helpers import make_app, press, settle
 from tests.tui.test_fit_integration import gpu_machine
 

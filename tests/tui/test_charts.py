@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modelscout.fit.context import FitContext
-from modelscout.tui.fit_source import DetectedFit
+from modelscout.tui.background.fit_source import DetectedFit
 from modelscout.tui.screens.charts import ChartsScreen
 from modelscout.tui.widgets.model_chart import ModelChart
 from tests.tui.helpers import highlighted, ids, make_app, press, settle

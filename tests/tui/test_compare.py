@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from modelscout.tui.fit_source import DetectedFit
+from modelscout.tui.background.fit_source import DetectedFit
 from modelscout.tui.screens.compare import CompareScreen
 from tests.tui.helpers import highlighted, main_screen, make_app, press, settle, table
 from tests.tui.test_fit_integration import gpu_machine

@@ -10,7 +10,7 @@ from modelscout.hardware.cpu import CpuInfo
 from modelscout.hardware.detect import Hardware
 from modelscout.hardware.gpu import Gpu
 from modelscout.hardware.memory import MemoryInfo
-from modelscout.tui.fit_source import DetectedFit
+from modelscout.tui.background.fit_source import DetectedFit
 from modelscout.tui.screens.detail import DetailScreen
 from tests.tui.helpers import FIXTURE_CATALOG, ids, main_screen, make_app, press, settle, table
 

@@ -341,7 +341,7 @@ async def test_command_palette_offers_the_actions() -> None:
 async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import modelscout.tui.query_runner as runner_module
+    import modelscout.tui.background.query_runner as runner_module
     from modelscout.query.index import QueryIndex
 
     # Every query slow, as a `fits` query or a first sort at 100,000 models: each goes to a worker.
@@ -383,7 +383,7 @@ async def test_keys_pressed_while_a_query_runs_coalesce_into_the_newest(
 async def test_quick_queries_are_answered_on_the_ui_thread_and_slow_ones_in_a_worker(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import modelscout.tui.query_runner as runner_module
+    import modelscout.tui.background.query_runner as runner_module
     from modelscout.query.index import QueryIndex
 
     threads: list[tuple[str, bool]] = []

@@ -24,10 +24,10 @@ from textual.widgets import Input
 from modelscout.errors import QueryError
 from modelscout.hub.env import HubEnv
 from modelscout.query import Query, parse_query
+from modelscout.tui.background.fit_source import FitSource, detect_fit_source
+from modelscout.tui.background.idle_gc import IdleCollector
 from modelscout.tui.commands import ModelscoutCommands
 from modelscout.tui.downloads import Downloads, JobUpdated
-from modelscout.tui.fit_source import FitSource, detect_fit_source
-from modelscout.tui.idle_gc import IdleCollector
 from modelscout.tui.screens.confirm import ConfirmScreen
 from modelscout.tui.screens.help import HelpScreen, Section, binding_rows, screen_sections
 from modelscout.tui.screens.main import MainScreen

@@ -11,9 +11,9 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from modelscout.hub.env import HubEnv
+    from modelscout.tui.background.fit_source import FitSource
+    from modelscout.tui.background.idle_gc import IdleCollector
     from modelscout.tui.downloads import Downloads
-    from modelscout.tui.fit_source import FitSource
-    from modelscout.tui.idle_gc import IdleCollector
     from modelscout.tui.settings import Settings
 
 

@@ -15,7 +15,7 @@ from textual.notifications import SeverityLevel
 if TYPE_CHECKING:
     from modelscout.catalog.load import Catalog
     from modelscout.fit.context import FitContext
-    from modelscout.tui.fit_source import FitSource
+    from modelscout.tui.background.fit_source import FitSource
 
 
 class CatalogReady(Message):

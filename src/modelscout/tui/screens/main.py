@@ -34,13 +34,13 @@ from modelscout.display.columns import (
 )
 from modelscout.query import Query, SortKey, forget_other_catalogues, warm
 from modelscout.tui import query_cycles as qc
-from modelscout.tui.catalog_refresh import REFRESH_GROUP, refresh_catalogue
+from modelscout.tui.background.catalog_refresh import REFRESH_GROUP, refresh_catalogue
+from modelscout.tui.background.fit_source import FitSource
+from modelscout.tui.background.query_runner import Answer, QueryRunner, Request
 from modelscout.tui.commands import QueryCommands
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS
-from modelscout.tui.fit_source import FitSource
 from modelscout.tui.host import ScoutHost, host
 from modelscout.tui.messages import CatalogReady, HardwareJudged, RefreshActivity
-from modelscout.tui.query_runner import Answer, QueryRunner, Request
 from modelscout.tui.rows import describe_catalog, without_fit
 from modelscout.tui.screens.detail import DetailScreen
 from modelscout.tui.screens.help import Section, binding_rows

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from textual.message import Message
 
 from modelscout.hub.env import HubEnv
-from modelscout.tui.idle_gc import IdleCollector
+from modelscout.tui.background.idle_gc import IdleCollector
 from modelscout.tui.messages import CatalogReady, Notice, RefreshActivity, WorkerNotice
 
 REFRESH_GROUP = "catalog-refresh"

@@ -57,8 +57,5 @@ class FakeFitSource:
         self.contexts.append(context_tokens)
         return FakeFit(15.0 if context_tokens <= 32768 else 8.0, context_tokens)
 
-    def summary(self, context_tokens: int) -> str:
-        return self.fit_for(context_tokens).summary()
-
     def planned(self, text: str) -> FakeFitSource:
         raise ValueError(f"'{text}': the test machine cannot be planned for")

@@ -15,6 +15,8 @@ from modelscout.catalog.location import resolve_catalog
 if TYPE_CHECKING:
     from rich.console import Console  # imported when used: `list --json` never loads rich
 
+    from modelscout.fit.context import FitContext
+
 
 def load(args: argparse.Namespace) -> Catalog:
     catalog = resolve_catalog(getattr(args, "catalog", None))
@@ -182,7 +184,15 @@ def hardware_for(args: argparse.Namespace) -> Any:
     return plan_hardware(detect_hardware(cache_dir=cache_dir), plan_options(args))
 
 
-def fit_for(args: argparse.Namespace, query: Any) -> Any:
+def machine_fit(args: argparse.Namespace) -> FitContext:
+    """The fit for the detected machine, or the one --vram/--ram/--gpus/--profile plans, at --ctx,
+    with --engine/--kv-cache."""
+    from modelscout.fit.context import FitContext
+
+    return FitContext(hardware_for(args), context_tokens(args), fit_options(args))
+
+
+def fit_for(args: argparse.Namespace, query: Any) -> FitContext | None:
     """The hardware fit for this run, or None where the query does not need one."""
     from modelscout.query import FIT_SORT_KEYS
 
@@ -195,8 +205,4 @@ def fit_for(args: argparse.Namespace, query: Any) -> Any:
         or getattr(args, "engine", None) is not None
         or getattr(args, "kv_cache", None) is not None
     )
-    if not wanted:
-        return None
-    from modelscout.fit.context import FitContext
-
-    return FitContext(hardware_for(args), context_tokens(args), fit_options(args))
+    return machine_fit(args) if wanted else None

@@ -10,11 +10,9 @@ from modelscout.catalog.twins import twins
 from modelscout.commands.common import (
     add_catalog_option,
     add_fit_options,
-    context_tokens,
     examples,
-    fit_options,
-    hardware_for,
     load,
+    machine_fit,
     print_json,
     stdout_console,
 )
@@ -44,14 +42,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from modelscout.display.compare import MAX_MODELS, MIN_MODELS, comparison
-    from modelscout.fit.context import FitContext
 
     if not MIN_MODELS <= len(args.models) <= MAX_MODELS:
         raise UsageError(
             f"compare takes {MIN_MODELS} to {MAX_MODELS} models, not {len(args.models)}"
         )
     # Every flag is read before anything is printed: a bad --vram or --ctx is one error line.
-    fit = FitContext(hardware_for(args), context_tokens(args), fit_options(args))
+    fit = machine_fit(args)
     catalog = load(args)
     models = [find_model(catalog.models, text) for text in args.models]
     seen = [m.id for m in models]

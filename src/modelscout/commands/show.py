@@ -11,11 +11,9 @@ from modelscout.catalog.twins import twins
 from modelscout.commands.common import (
     add_catalog_option,
     add_fit_options,
-    context_tokens,
     examples,
-    fit_options,
-    hardware_for,
     load,
+    machine_fit,
     print_json,
     stdout_console,
 )
@@ -43,10 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from modelscout.fit.context import FitContext
 
     # Every flag is read before anything is printed: a bad --vram or --ctx is one error line.
-    fit = FitContext(hardware_for(args), context_tokens(args), fit_options(args))
+    fit = machine_fit(args)
     catalog = load(args)
     model = find_model(catalog.models, args.model)
     siblings = twins(model, catalog.models)

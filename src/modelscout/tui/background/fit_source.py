@@ -17,8 +17,6 @@ if TYPE_CHECKING:
 class FitSource(Protocol):
     """Detected (or planned) hardware, able to judge models for a given context length."""
 
-    def summary(self, context_tokens: int) -> str: ...
-
     def fit_for(self, context_tokens: int) -> FitContext: ...
 
     def planned(self, text: str) -> FitSource: ...
@@ -48,9 +46,6 @@ class DetectedFit:
         from modelscout.fit.context import FitContext
 
         return FitContext(self._hardware, context_tokens)
-
-    def summary(self, context_tokens: int) -> str:
-        return self.fit_for(context_tokens).summary()
 
 
 def detect_fit_source() -> FitSource | None:

@@ -250,7 +250,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def _judge(self, source: FitSource, context_tokens: int) -> None:
         fit = source.fit_for(context_tokens)
-        self.post_message(HardwareJudged(source, fit, source.summary(context_tokens)))
+        self.post_message(HardwareJudged(source, fit, fit.summary()))
 
     # -- results arriving on the UI thread ---------------------------------------------------
 

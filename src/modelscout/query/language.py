@@ -231,13 +231,8 @@ def parse_query(text: str) -> Query:
             key, _, raw = lowered.partition(":")
             if not raw:
                 raise QueryError(f"'{token}': nothing after ':'", token, position)
-            before = dict(changes)
-            _apply_key(key, raw, token, position, changes)
-            for name, value in changes.items():
-                if name in _EXCLUSIVE and name in before and before[name] != value:
-                    changes[name] = before[name]
-                    _set_once(changes, said, name, value, token, position)
-                said.setdefault(name, token)
+            field, value = _key_value(key, raw, token, position)
+            _set_once(changes, said, field, value, token, position)
             continue
         words.append(lowered)
     return Query(
@@ -261,11 +256,12 @@ def _set_once(
     said[key] = token
 
 
-def _apply_key(key: str, raw: str, token: str, position: int, changes: dict[str, Any]) -> None:
+def _key_value(key: str, raw: str, token: str, position: int) -> tuple[str, Any]:
+    """The `Query` field a `key:value` token sets, and the value it sets it to."""
     spec = FILTERS_BY_KEY.get(key)
     if spec is not None:
-        changes[spec.field] = spec.parse(raw, token, position)
-    elif key == "fits":
+        return spec.field, spec.parse(raw, token, position)
+    if key == "fits":
         wanted = BOOL_WORDS.get(raw)
         if wanted is None:
             raise QueryError(f"'{token}': expected yes or no, got '{raw}'", token, position)
@@ -275,8 +271,8 @@ def _apply_key(key: str, raw: str, token: str, position: int, changes: dict[str,
                 token,
                 position,
             )
-        changes["fits"] = True
-    elif key == "sort":
+        return "fits", True
+    if key == "sort":
         keys = []
         values = [v.strip().lower() for v in raw.split(",")]
         if not all(values):
@@ -291,8 +287,7 @@ def _apply_key(key: str, raw: str, token: str, position: int, changes: dict[str,
                     f"'{token}': cannot sort by '{name}' (keys: {known})", token, position
                 )
             keys.append(SortKey(name, descending))
-        changes["sort"] = tuple(keys)
-    else:
-        raise QueryError(
-            f"'{token}': unknown filter '{key}' (filters: {', '.join(KNOWN_KEYS)})", token, position
-        )
+        return "sort", tuple(keys)
+    raise QueryError(
+        f"'{token}': unknown filter '{key}' (filters: {', '.join(KNOWN_KEYS)})", token, position
+    )

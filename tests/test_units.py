@@ -86,3 +86,19 @@ def test_the_same_text_means_the_same_number_on_the_cli_and_in_queries() -> None
     assert units.parse_tokens("32k") == 32_768
     # 500m active parameters is half a billion, not 500 million billions.
     assert parse_query("active<=500m").comparison("active", "<=") == 0.5
+
+
+def test_a_context_is_tokens_or_max() -> None:
+    assert units.parse_context("max") == 0  # each model's own maximum
+    assert units.parse_context(" MAX ") == 0
+    assert units.parse_context("32k") == 32_768
+    with pytest.raises(units.UnitError):
+        units.parse_context("most")
+
+
+def test_the_header_names_a_context_as_the_tables_do() -> None:
+    from modelscout.fit.estimate import context_label
+
+    # 128,000 is 125 × 1024 too: the header used to say 125k where the table said 128k.
+    assert context_label(128_000) == units.tokens_label(128_000) == "128k"
+    assert context_label(131_072) == "128k" and context_label(0) == "max"

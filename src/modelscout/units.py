@@ -90,6 +90,12 @@ def parse_tokens(text: str) -> int:
     return int(value)
 
 
+def parse_context(text: str) -> int:
+    """A context length for the fit: tokens as `parse_tokens` reads them, or 'max' -> 0 (each
+    model's own maximum)."""
+    return 0 if text.strip().lower() == "max" else parse_tokens(text)
+
+
 def format_tokens(value: int) -> str:
     """The shortest text `parse_tokens` reads back as exactly `value`: 32768 -> '32k', 8000 -> '8000'."""
     if value >= TOKENS_M and value % TOKENS_M == 0:

@@ -166,10 +166,8 @@ def context_tokens(args: argparse.Namespace) -> int | None:
     text = getattr(args, "ctx", None)
     if text is None:
         return None
-    if text.strip().lower() == "max":
-        return 0
     try:
-        return units.parse_tokens(text)
+        return units.parse_context(text)
     except units.UnitError as exc:
         raise UsageError(f"--ctx: {exc}") from None
 

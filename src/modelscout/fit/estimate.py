@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
 
+from modelscout import units
 from modelscout.catalog.model import Model
 from modelscout.fit.kv import (
     DEFAULT_ENGINE,
@@ -419,14 +420,9 @@ def _short_gpu_name(name: str) -> str:
 
 
 def context_label(context_tokens: int | None) -> str:
-    """'8k' for 8192 and 8000 alike, 'max' for each model's maximum, digits otherwise."""
+    """'8k' for 8192 and 8000 alike (`units.tokens_label`), 'max' for each model's maximum."""
     tokens = DEFAULT_CONTEXT_TOKENS if context_tokens is None else context_tokens
-    if tokens == 0:
-        return "max"
-    for unit, scale in (("M", 2**20), ("k", 1024), ("M", 1_000_000), ("k", 1000)):
-        if tokens % scale == 0:
-            return f"{tokens // scale}{unit}"
-    return str(tokens)
+    return "max" if tokens == 0 else units.tokens_label(tokens)
 
 
 def hardware_summary(hardware: Hardware, context_tokens: int | None = None) -> str:

@@ -57,10 +57,6 @@ def _max_active(text: str) -> float:
     return NO_LIMIT if text == "" else units.parse_params_b(text)
 
 
-def _context(text: str) -> int:
-    return 0 if text.lower() == "max" else units.parse_tokens(text)
-
-
 def max_active_prompt(current_b: float | None) -> PromptScreen[float]:
     """Billions of active parameters, or `NO_LIMIT` for an empty answer."""
     return PromptScreen(
@@ -77,7 +73,7 @@ def context_prompt(current_tokens: int) -> PromptScreen[int]:
         "Context length for the fit estimate (tokens)",
         "max" if current_tokens == 0 else units.format_tokens(current_tokens),
         "e.g. 8192, 32k, 128k, or max for each model's own maximum; esc cancels",
-        _context,
+        units.parse_context,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from textual_plot import AxisFormatter, HiResMode, LegendLocation, PlotWidget
 
+from modelscout import units
 from modelscout.display.charts import (
     Curve,
     ScatterPoint,
@@ -54,7 +55,7 @@ class LogContextFormatter(AxisFormatter):
         return ticks[::step]
 
     def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
-        return [context_label(round(2**tick) * 1024) for tick in ticks]
+        return [units.tokens_label(round(2**tick) * 1024) for tick in ticks]
 
 
 def curve_style(index: int) -> str:
@@ -63,10 +64,6 @@ def curve_style(index: int) -> str:
 
 def limit_style(index: int) -> str:
     return LIMIT_STYLES[index % len(LIMIT_STYLES)]
-
-
-def context_label(tokens: int) -> str:
-    return f"{tokens // 2**20}M" if tokens >= 2**20 else f"{tokens // 1024}k"
 
 
 class ModelChart(PlotWidget, can_focus=False, inherit_bindings=False):

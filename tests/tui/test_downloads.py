@@ -80,6 +80,12 @@ async def test_cancel_stops_promptly_keeps_partial_data_and_retry_resumes(
             await settle(pilot)
             select(app, "pico-1.7b")
             await pilot.press("d")
+            await wait_until(pilot, lambda: hub.sent(PICO, BIG) >= MIB)
+            await pilot.press("p")
+            await settle(pilot)
+            await pilot.press("c")
+            # The transfer is stalled mid-file: only the cancel can end it.
+            await wait_until(pilot, lambda: job_states(app) == [JobState.CANCELLED], timeout_s=2)
             partial = (
                 tmp_path
                 / "hf-cache"
@@ -87,13 +93,6 @@ async def test_cancel_stops_promptly_keeps_partial_data_and_retry_resumes(
                 / "blobs"
                 / f"{repo.files[BIG].etag}.incomplete"
             )
-            # Wait for the bytes sent to reach the disk (not only the socket), then cancel.
-            await wait_until(pilot, lambda: partial.exists() and partial.stat().st_size >= MIB)
-            await pilot.press("p")
-            await settle(pilot)
-            await pilot.press("c")
-            # The transfer is stalled mid-file: only the cancel can end it.
-            await wait_until(pilot, lambda: job_states(app) == [JobState.CANCELLED], timeout_s=2)
             assert partial.stat().st_size >= MIB
             # The panel redraws from the job's update message, a moment after the state flips.
             await wait_until(pilot, lambda: "cancelled" in str(app.screen.table.get_row_at(0)[2]))

@@ -18,9 +18,9 @@ from modelscout.display.columns import (
     layout,
     openness_cell,
 )
-from modelscout.query import parse_query
+from modelscout.query import parse_query, run_query
 from modelscout.tui import query_cycles as qc
-from modelscout.tui.rows import describe_catalog
+from modelscout.tui.rows import Place, describe_catalog, index_of, place_of
 from modelscout.tui.settings import Settings, load_settings, save_settings
 from modelscout.tui.snippets import run_snippets
 from tests.catalog.factory import model
@@ -190,3 +190,22 @@ def test_a_downloaded_file_is_run_from_disk_quoted_for_the_shell() -> None:
     both = model(repo_id="org/M-7B", gguf_repo_id="org/M-7B-GGUF")
     local = run_snippets(both, "Q4_K_M", "/home/me/hf cache/m-Q4_K_M.gguf")
     assert local[0].code == "llama-cli -m '/home/me/hf cache/m-Q4_K_M.gguf'"
+
+
+def test_the_cursor_follows_a_model_by_position_checked_by_id() -> None:
+    catalogue = tuple(
+        model(id=f"m{i}", name=f"M {i}", total_params_b=float(i + 1), active_params_b=1.0)
+        for i in range(6)
+    )
+    by_size = run_query(catalogue, parse_query("sort:-total"))
+    place = place_of(by_size, 1)
+    assert place == Place(4, "m4")
+    by_name = run_query(catalogue, parse_query("sort:name"))
+    assert by_name[index_of(by_name, place)].id == "m4"
+    # Another catalogue holds another model at that position: the id decides, not the position.
+    refreshed = tuple(model(id=f"n{i}", name=f"N {i}") for i in range(6)) + (catalogue[4],)
+    rows = run_query(refreshed, parse_query(""))
+    assert index_of(rows, place) == 6
+    assert index_of(list(catalogue), Place(None, "m2")) == 2  # rows without positions: by id
+    assert index_of(by_name, Place(4, "gone")) == 0
+    assert place_of(by_name, 99) is None

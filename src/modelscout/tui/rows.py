@@ -4,13 +4,16 @@ No Textual here, so they are tested directly."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from itertools import compress, count, repeat
-from operator import is_
+from typing import Any
 
 from modelscout.catalog.load import Catalog
 from modelscout.catalog.model import Model
-from modelscout.query import FIT_SORT_KEYS, Query, QueryRows
+from modelscout.query import FIT_SORT_KEYS, Query
+
+# Rows this few are searched by id when the cursor's model cannot be found by position.
+_SCAN_BY_ID = 2_000
 
 
 def describe_catalog(catalog: Catalog) -> str:
@@ -33,15 +36,51 @@ def describe_catalog(catalog: Catalog) -> str:
     return f"{name}{built}"
 
 
-def index_of(rows: Sequence[Model], model: Model | None) -> int:
-    """Where `model` is in `rows`, else 0. By identity, at C speed: `list.index` would call the
-    dataclass `__eq__` (a tuple of every field) on each row."""
-    if model is None:
+@dataclass(frozen=True, slots=True)
+class Place:
+    """The row the cursor is on, to follow it into the next query's rows.
+
+    By catalogue position where the rows know theirs (a query result), checked by id: a record
+    read twice may be two objects, so identity says nothing, and the next rows may come from
+    another catalogue (after a refresh), where the same position holds another model.
+    """
+
+    position: int | None
+    model_id: str
+
+
+def place_of(rows: Sequence[Model], row: int) -> Place | None:
+    """The place of row `row` of `rows`, or None where there is no such row."""
+    if not 0 <= row < len(rows):
+        return None
+    positions: Any = getattr(rows, "positions", None)
+    position = int(positions[row]) if positions is not None else None
+    return Place(position, rows[row].id)
+
+
+def index_of(rows: Sequence[Model], place: Place | None) -> int:
+    """Where the model at `place` is in `rows`, else 0: by position at C speed (a list's index,
+    an array's comparison), or by id in a short list."""
+    if place is None:
         return 0
-    if isinstance(rows, QueryRows):  # finds it without reading every row (20 ms at 100k)
-        found = rows.row_of(model)
-        return 0 if found is None else found
-    return next(compress(count(), map(is_, rows, repeat(model))), 0)
+    positions: Any = getattr(rows, "positions", None)
+    if positions is not None and place.position is not None:
+        found = _find(positions, place.position)
+        if found is not None and rows[found].id == place.model_id:
+            return found
+    if len(rows) > _SCAN_BY_ID:
+        return 0
+    return next((i for i, m in enumerate(rows) if m.id == place.model_id), 0)
+
+
+def _find(positions: Any, position: int) -> int | None:
+    if isinstance(positions, list):
+        try:
+            return positions.index(position)
+        except ValueError:
+            return None
+    hits = (positions == position).nonzero()[0]  # a numpy array of positions
+    return int(hits[0]) if len(hits) else None
 
 
 def without_fit(query: Query) -> Query:

@@ -20,7 +20,7 @@ from textual.timer import Timer
 from modelscout.catalog.model import Model
 from modelscout.errors import QueryError
 from modelscout.query import FitLookup, Query, answers_at_once, run_query
-from modelscout.tui.rows import index_of
+from modelscout.tui.rows import Place, index_of
 
 # A query that takes longer than this is marked busy (quick ones would only make the mark flicker).
 BUSY_AFTER_S = 0.15
@@ -33,7 +33,7 @@ class Request:
     models: tuple[Model, ...]
     query: Query
     fit: FitLookup | None
-    keep: Model | None  # the model the cursor should follow to its new row, if any
+    keep: Place | None  # the row the cursor should follow to its new place, if any
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ from modelscout.tui.commands import QueryCommands
 from modelscout.tui.downloads import DOWNLOAD_BINDINGS
 from modelscout.tui.host import ScoutHost, host
 from modelscout.tui.messages import CatalogReady, HardwareJudged, RefreshActivity
-from modelscout.tui.rows import describe_catalog, without_fit
+from modelscout.tui.rows import describe_catalog, place_of, without_fit
 from modelscout.tui.screens.detail import DetailScreen
 from modelscout.tui.screens.help import Section, binding_rows
 from modelscout.tui.screens.prompt import NO_LIMIT, context_prompt, max_active_prompt, plan_prompt
@@ -354,7 +354,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         query = self.current_query if self.fit is not None else without_fit(self.current_query)
         # Follow the highlighted model to its new place, unless the cursor sits at the top: there
         # the user is reading from the best row down, and stays on the (new) first row.
-        keep = self.table.highlighted_model if self.table.cursor_row > 0 else None
+        keep = place_of(self.table.rows, self.table.cursor_row) if self.table.cursor_row else None
         return Request(self.catalog.models, query, self.fit, keep)
 
     def watch_current_query(self, query: Query) -> None:

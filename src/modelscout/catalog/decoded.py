@@ -2,8 +2,9 @@
 
 Decoding and checking a Hub-sized catalogue file costs more than anything a run does with it: at
 15,855 models `list --json` spent two thirds of its time there. The first run that loads a file
-writes what the loader made of it (msgpack, in chunks, read back memory-mapped), and, once asked,
-each model's `list --json` text; later runs read those instead.
+writes what the loader made of it (msgpack records, each decodable alone: `catalog.stored`), and,
+once asked, each model's `list --json` text; later runs read those instead, a record at a time
+as it is drawn (`StoredModels`).
 
 A decoded copy is only ever written from a catalogue `load_catalog` accepted, so it never holds a
 value the loader would reject, and it is used only while its key still matches:
@@ -16,32 +17,33 @@ value the loader would reject, and it is used only while its key still matches:
   them rebuilds the copy.
 
 A file changed in the last two seconds is not copied (it may change again within the same tick),
-and a copy that cannot be read or written is simply not used: the file is loaded as before.
+and a copy that cannot be read or written is simply not used: the file is loaded as before. A
+copy found damaged after it was opened (a record that does not decode where its start says, a
+file cut short) gives way to the file's own records for the rest of the run.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import mmap
-import struct
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TypeVar
 
 import msgspec
 
-from modelscout.catalog import load, model
+from modelscout.catalog import load, model, stored
 from modelscout.catalog.load import READABLE_SCHEMA_VERSIONS, Catalog, load_catalog
+from modelscout.catalog.stored import CopyFile, DecodedCopy, StoredModels, footer, write_copy
 from modelscout.files import write_atomic
 
-_MODELS_MAGIC = b"modelscout decoded catalogue 1\n"
+__all__ = ["DecodedCopy", "RowTexts", "StoredModels", "load_decoded", "row_texts"]
+
 _ROWS_MAGIC = b"modelscout catalogue rows 1\n"
-_LENGTH = struct.Struct("<Q")
-_CHUNK_MODELS = 8192  # decoded, then their pages handed back, a chunk at a time
 _SMALL_FILE_BYTES = 4_000_000  # below this the key includes a digest of the bytes
 _SETTLE_S = 2.0  # a file changed more recently than this is not copied
 # Copies kept, of the files most recently copied: the catalogues in use (cache, bundled, a few
@@ -56,33 +58,9 @@ _RULE_FILES: tuple[Path, ...] = (
 )
 
 
-class _Header(msgspec.Struct, frozen=True):
-    key: str
-    built: str | None
-    warnings: tuple[str, ...]
-    chunks: tuple[int, ...]  # byte length of each chunk of models, in order
-
-
 class _RowsHeader(msgspec.Struct, frozen=True):
     key: str
     count: int  # rows; their count + 1 offsets (u64) sit just before the header
-
-
-@dataclass(frozen=True)
-class DecodedCopy:
-    """Where a catalogue's decoded copy lives (one per source file: a newer copy replaces the
-    older) and the key it was made under."""
-
-    stem: Path
-    key: str
-
-    @property
-    def models_path(self) -> Path:
-        return self.stem.with_suffix(".models")
-
-    @property
-    def rows_path(self) -> Path:
-        return self.stem.with_suffix(".rows")
 
 
 _rules_digest: str | None = None
@@ -128,152 +106,73 @@ def _key(path: Path) -> tuple[Path, str, bool] | None:
 def load_decoded(path: Path, origin: str, directory: Path) -> Catalog:
     """`load_catalog(path, origin)`, read from its decoded copy in `directory` when one matches.
 
+    The catalogue's models are then `StoredModels`, read from the copy as they are drawn; the run
+    that writes the copy gets `StoredModels` too, backed by the records it just loaded.
     Raises CatalogError as `load_catalog` does.
     """
     keyed = _key(path)
     if keyed is None:
         return load_catalog(path, origin)  # says why the file cannot be read
     resolved, key, settled = keyed
-    stem = directory / hashlib.sha256(str(resolved).encode()).hexdigest()[:32]
-    copy = DecodedCopy(stem, key)
-    found = _read_models(copy, path, origin)
-    if found is not None:
-        return found
+    copy = DecodedCopy(directory / hashlib.sha256(str(resolved).encode()).hexdigest()[:32], key)
+
+    def reread() -> Sequence[model.Model]:
+        """The file's own records, for a copy found damaged after it was opened."""
+        return load_catalog(path, origin).models
+
+    mapped = CopyFile.open(copy)
+    if mapped is not None:
+        header = mapped.header
+        models = StoredModels(copy, mapped, None, reread)
+        return Catalog(models, path, origin, header.built, header.warnings)
     catalog = load_catalog(path, origin)
-    if settled:
-        try:
-            _write_models(copy, catalog)
-        except OSError:
-            return catalog
-        _keep_recent(directory)
-    return Catalog(
-        models=catalog.models,
-        path=catalog.path,
-        origin=catalog.origin,
-        built=catalog.built,
-        warnings=catalog.warnings,
-        decoded=(copy.stem, copy.key) if settled else None,
-    )
-
-
-def _keep_recent(directory: Path) -> None:
-    """Remove the copies of all but the `_KEEP_COPIES` files most recently copied."""
+    if not settled:
+        return catalog
     try:
-        copies = sorted(directory.glob("*.models"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in copies[_KEEP_COPIES:]:
-            old.unlink(missing_ok=True)
-            old.with_suffix(".rows").unlink(missing_ok=True)
+        write_copy(copy, catalog.models, catalog.built, catalog.warnings)
     except OSError:
-        return  # another process removed one first, or the folder is not ours to tidy
+        return catalog
+    _keep_recent(directory)
+    stored = StoredModels(copy, CopyFile.open(copy), catalog.models, reread)
+    return Catalog(stored, catalog.path, catalog.origin, catalog.built, catalog.warnings)
 
 
-def _write_models(copy: DecodedCopy, catalog: Catalog) -> None:
-    """Chunk by chunk, the header last (it lists the chunks' lengths): a million models' bytes
-    never sit in memory at once."""
-    encode = msgspec.msgpack.Encoder().encode
-    models = catalog.models
-    lengths: list[int] = []
-
-    def parts() -> Iterator[bytes]:
-        yield _MODELS_MAGIC
-        for start in range(0, len(models), _CHUNK_MODELS):
-            chunk = encode(models[start : start + _CHUNK_MODELS])
-            lengths.append(len(chunk))
-            yield chunk
-        header = _Header(copy.key, catalog.built, catalog.warnings, tuple(lengths))
-        yield from _footer(header)
-
-    write_atomic(copy.models_path, parts())
+_H = TypeVar("_H", bound=msgspec.Struct)
 
 
-def _footer(header: msgspec.Struct) -> tuple[bytes, bytes]:
-    encoded = msgspec.msgpack.encode(header)
-    return encoded, _LENGTH.pack(len(encoded))
-
-
-def _read_header(mapped: mmap.mmap, magic: bytes, kind: type[Any]) -> tuple[Any, int] | None:
+def read_header(mapped: mmap.mmap, magic: bytes, kind: type[_H]) -> tuple[_H, int] | None:
     """The header at the end of a copy, and where it starts; None for anything else."""
     size = len(mapped)
-    if size < len(magic) + _LENGTH.size or mapped[: len(magic)] != magic:
+    if size < len(magic) + stored.LENGTH.size or mapped[: len(magic)] != magic:
         return None
-    (length,) = _LENGTH.unpack_from(mapped, size - _LENGTH.size)
-    start = size - _LENGTH.size - length
+    (length,) = stored.LENGTH.unpack_from(mapped, size - stored.LENGTH.size)
+    start = size - stored.LENGTH.size - length
     if start < len(magic):
         return None
     try:
-        return msgspec.msgpack.decode(mapped[start : size - _LENGTH.size], type=kind), start
+        return msgspec.msgpack.decode(mapped[start : size - stored.LENGTH.size], type=kind), start
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
 
 
-def _read_models(copy: DecodedCopy, path: Path, origin: str) -> Catalog | None:
-    """The catalogue in a copy made under this key, its records read when first asked for."""
+def map_file(path: Path) -> mmap.mmap | None:
     try:
-        with copy.models_path.open("rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        with path.open("rb") as handle:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError):  # missing, unreadable, empty (mmap of 0 bytes)
         return None
-    read = _read_header(mapped, _MODELS_MAGIC, _Header)
-    if (
-        read is None
-        or read[0].key != copy.key
-        or len(_MODELS_MAGIC) + sum(read[0].chunks) != read[1]
-    ):
-        mapped.close()
-        return None
-    header, offset = read[0], len(_MODELS_MAGIC)
-
-    def models() -> tuple[model.Model, ...]:
-        try:
-            found = _decode_chunks(mapped, offset, header.chunks)
-        finally:
-            mapped.close()
-        if found is None:  # changed under us after the header was read: read the file itself
-            return load_catalog(path, origin).models
-        return found
-
-    return Catalog(
-        models=models,
-        path=path,
-        origin=origin,
-        built=header.built,
-        warnings=header.warnings,
-        decoded=(copy.stem, copy.key),
-    )
 
 
-_models_decoder: Any = None
-
-
-def _decode_chunks(
-    mapped: mmap.mmap, offset: int, chunks: Sequence[int]
-) -> tuple[model.Model, ...] | None:
-    global _models_decoder
-    if _models_decoder is None:
-        _models_decoder = msgspec.msgpack.Decoder(list[model.Model])
-    import gc
-
-    release = getattr(mmap, "MADV_DONTNEED", None)
-    models: list[model.Model] = []
-    collecting = gc.isenabled()
-    gc.disable()  # as in load_catalog: a million records made at once, none in a cycle
+def _keep_recent(directory: Path) -> None:
+    """Remove the copies of all but the `_KEEP_COPIES` files most recently copied, and the files
+    kept beside them (row texts, query columns)."""
     try:
-        with memoryview(mapped) as view:
-            for length in chunks:
-                if offset + length > len(mapped):
-                    return None
-                models += _models_decoder.decode(view[offset : offset + length])
-                if release is not None and offset >= mmap.PAGESIZE:
-                    upto = offset - offset % mmap.PAGESIZE
-                    mapped.madvise(release, 0, upto)
-                offset += length
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
-    finally:
-        if collecting:
-            gc.enable()
-    gc.freeze()
-    return tuple(models)
+        copies = sorted(directory.glob("*.models"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in copies[_KEEP_COPIES:]:
+            for sibling in directory.glob(glob.escape(old.stem) + ".*"):
+                sibling.unlink(missing_ok=True)
+    except OSError:
+        return  # another process removed one first, or the folder is not ours to tidy
 
 
 # -- `list --json` rows ----------------------------------------------------------------------------
@@ -318,9 +217,9 @@ class RowTexts:
 def row_texts(catalog: Catalog) -> RowTexts | None:
     """The rows' texts of a catalogue loaded through `load_decoded`, written on first use; None
     for any other catalogue, or where the copy cannot be written."""
-    if catalog.decoded is None:
+    if not isinstance(catalog.models, StoredModels):
         return None
-    copy = DecodedCopy(*catalog.decoded)
+    copy = catalog.models.copy
     found = _open_rows(copy)
     if found is not None:
         return found
@@ -333,7 +232,7 @@ def row_texts(catalog: Catalog) -> RowTexts | None:
             offsets.append(offsets[-1] + len(text))
             yield text
         yield offsets.tobytes()
-        yield from _footer(_RowsHeader(copy.key, len(offsets) - 1))
+        yield from footer(_RowsHeader(copy.key, len(offsets) - 1))
 
     try:
         write_atomic(copy.rows_path, parts())
@@ -343,12 +242,10 @@ def row_texts(catalog: Catalog) -> RowTexts | None:
 
 
 def _open_rows(copy: DecodedCopy) -> RowTexts | None:
-    try:
-        with copy.rows_path.open("rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
+    mapped = map_file(copy.rows_path)
+    if mapped is None:
         return None
-    read = _read_header(mapped, _ROWS_MAGIC, _RowsHeader)
+    read = read_header(mapped, _ROWS_MAGIC, _RowsHeader)
     if read is None or read[0].key != copy.key:
         mapped.close()
         return None

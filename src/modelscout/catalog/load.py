@@ -12,8 +12,7 @@ import json
 import math
 import reprlib
 import stat
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,51 +126,31 @@ def _optional_tuple(value: Any) -> tuple[str, ...] | None:
 class Catalog:
     """A loaded catalogue and where it came from, so the UI can say which one it shows.
 
-    `models` may be given as a function that reads them, called once when they are first asked
-    for: a decoded copy (`catalog.decoded`) is read only where its records are needed, and a
-    whole-catalogue `list --json`, which writes the copy's row texts, never needs them.
+    `models` is any sequence: a tuple for a file read here, or `catalog.stored.StoredModels`,
+    which reads each record from the catalogue's decoded copy only when it is asked for.
     """
 
-    __slots__ = ("_lock", "_models", "built", "decoded", "origin", "path", "warnings")
+    __slots__ = ("built", "models", "origin", "path", "warnings")
 
     def __init__(
         self,
-        models: tuple[Model, ...] | Callable[[], tuple[Model, ...]],
+        models: Sequence[Model],
         path: Path | None,
         origin: str,  # "bundled" | "cache" | "file"
         built: str | None = None,
         warnings: tuple[str, ...] = (),
-        # Where `catalog.decoded` keeps a decoded copy of it, and the key it was made under.
-        decoded: tuple[Path, str] | None = None,
     ) -> None:
-        self._models = models
-        self._lock = threading.Lock()
+        self.models = models
         self.path = path
         self.origin = origin
         self.built = built
         self.warnings = warnings
-        self.decoded = decoded
-
-    @property
-    def models(self) -> tuple[Model, ...]:
-        models = self._models
-        if isinstance(models, tuple):
-            return models
-        with self._lock:  # a worker and the UI thread may both ask first
-            if not isinstance(self._models, tuple):
-                self._models = self._models()
-            return self._models
 
     def __repr__(self) -> str:
         return f"Catalog({self.origin}, {self.path}, built {self.built})"
 
-    def read_now(self) -> Catalog:
-        """The same catalogue, its records read: a worker calls it so that the UI thread never
-        waits for a decoded copy's million records."""
-        _ = self.models
-        return self
-
     def by_id(self) -> dict[str, Model]:
+        """Every record by id: reads all of them (a test's or a small catalogue's tool)."""
         return {m.id: m for m in self.models}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from modelscout.catalog.model import Model
+from modelscout.catalog.stored import StoredModels, scan_positions
 from modelscout.errors import ModelscoutError
 
 
@@ -14,25 +15,40 @@ class ModelNotFound(ModelscoutError):
         self.candidates = tuple(candidates)
 
 
+def positions_of(
+    models: Sequence[Model], lookup: str, text: str, prefix: bool = False
+) -> list[int]:
+    """Catalogue positions, ascending, of the models whose `stored.LOOKUPS[lookup]` key is
+    `text` (or starts with it): a stored catalogue's sorted tables read a few dozen records where
+    a scan would decode a million."""
+    if isinstance(models, StoredModels):
+        return models.positions_of(lookup, text, prefix)
+    return scan_positions(models, lookup, text, prefix)
+
+
 def find_model(models: Sequence[Model], text: str) -> Model:
     """Exact id, then exact repo id, then a unique case-insensitive name (or id) prefix."""
     wanted = text.strip().lower()
-    for model in models:
-        if model.id == wanted:
-            return model
-    by_repo = [m for m in models if m.repo_id and m.repo_id.lower() == wanted]
+    for position in positions_of(models, "id", wanted):
+        return models[position]
+    by_repo = [models[p] for p in positions_of(models, "repo", wanted)]
     if len(by_repo) == 1:
         return by_repo[0]
     if len(by_repo) > 1:
         raise _ambiguous(text, by_repo)
-    exact_name = [m for m in models if m.name.lower() == wanted]
+    exact_name = positions_of(models, "name", wanted)
     if len(exact_name) == 1:
-        return exact_name[0]
-    prefixed = [m for m in models if m.name.lower().startswith(wanted) or m.id.startswith(wanted)]
+        return models[exact_name[0]]
+    prefixed = sorted(
+        {
+            *positions_of(models, "name", wanted, prefix=True),
+            *positions_of(models, "id", wanted, prefix=True),
+        }
+    )
     if len(prefixed) == 1:
-        return prefixed[0]
+        return models[prefixed[0]]
     if prefixed:
-        raise _ambiguous(text, prefixed)
+        raise _ambiguous(text, [models[p] for p in prefixed])
     raise ModelNotFound(f"no model matches '{text}' (try `modelscout list {text.split()[0]}`)")
 
 

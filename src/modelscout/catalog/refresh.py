@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -335,7 +335,7 @@ def models_to_refresh(
     """The rows a refresh starts from: the bundled catalogue (or `explicit`) with `carry_over` of the
     cached one. An unreadable cache is noted in `notices` and replaced by the refresh."""
     base = load_catalog(Path(explicit) if explicit else bundled_catalog_path())
-    previous: tuple[Model, ...] = ()
+    previous: Sequence[Model] = ()
     cached = cached_catalog_path()
     if cached.exists():
         try:

@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
 def resolve_repo(args: argparse.Namespace) -> tuple[str, str, str | None]:
     """What to call the model, the Hub repo to pull, and the model's separate GGUF repo (if the
     catalogue knows one)."""
-    from modelscout.catalog.lookup import ModelNotFound, find_model
+    from modelscout.catalog.lookup import ModelNotFound, find_model, positions_of
 
     text = args.model.strip()
     if not text:  # "" would match a catalogue row that has no repo id
@@ -125,11 +125,12 @@ def resolve_repo(args: argparse.Namespace) -> tuple[str, str, str | None]:
             return text, text, None  # a Hub id needs no catalogue
         raise
     wanted = text.lower()
-    exact = [m for m in models if m.id == wanted or (m.repo_id or "").lower() == wanted]
+    # By the catalogue's id and repo tables: a stored million-model catalogue reads a few rows.
+    exact = sorted({*positions_of(models, "id", wanted), *positions_of(models, "repo", wanted)})
     if not exact and "/" in text:
         return text, text, None
     if exact:
-        model = exact[0]
+        model = models[exact[0]]
     else:
         try:
             model = find_model(models, text)

@@ -39,25 +39,25 @@ __all__ = [
 ]
 
 
-def run_query(models: tuple[Model, ...], query: Query, fit: FitLookup | None = None) -> QueryRows:
+def run_query(models: Sequence[Model], query: Query, fit: FitLookup | None = None) -> QueryRows:
     """The rows `query` selects from this catalogue, in order, as a read-only view (len, index,
     slice, iterate, == with a list) that reads a model only when asked."""
     return index_for(models).rows(query, fit)
 
 
-def answers_at_once(models: tuple[Model, ...], query: Query, fit: FitLookup | None = None) -> bool:
+def answers_at_once(models: Sequence[Model], query: Query, fit: FitLookup | None = None) -> bool:
     """Whether `run_query` needs nothing slow to build for this query (the TUI then answers on the
     spot instead of in a worker)."""
     return index_for(models).answers_at_once(query, fit)
 
 
 def warm(
-    models: tuple[Model, ...], sort_keys: Sequence[SortKey] = (), fit: FitLookup | None = None
+    models: Sequence[Model], sort_keys: Sequence[SortKey] = (), fit: FitLookup | None = None
 ) -> None:
     """Build now (in a worker) what the first word, sort or `fits` would otherwise wait for."""
     index_for(models).warm(sort_keys, fit)
 
 
-def forget_other_catalogues(models: tuple[Model, ...]) -> None:
+def forget_other_catalogues(models: Sequence[Model]) -> None:
     """Let every other catalogue's index go (a refreshed-away catalogue's columns are large)."""
     keep_only_index_of(models)

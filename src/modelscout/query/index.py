@@ -59,7 +59,7 @@ class QueryRows(Sequence[Model]):
     __slots__ = ("_ids", "_models", "_positions")
 
     def __init__(
-        self, models: tuple[Model, ...], positions: list[int], ids: array[int] | None = None
+        self, models: Sequence[Model], positions: list[int], ids: array[int] | None = None
     ) -> None:
         self._models = models
         self._positions = positions
@@ -112,7 +112,7 @@ class QueryRows(Sequence[Model]):
 class QueryIndex:
     """Query answers for one catalogue (an immutable tuple of models), as positions or models."""
 
-    def __init__(self, models: tuple[Model, ...]) -> None:
+    def __init__(self, models: Sequence[Model]) -> None:
         self.models = models
         self._columns: BuildOnce[list[Any]] = BuildOnce()
         self._ids: array[int] | None = None
@@ -311,7 +311,7 @@ def _hardware_key(sort_key: SortKey) -> tuple[str, bool]:
 class _HardwareColumns:
     """What depends on one fit: its `fits` column and the orders of the hardware sort keys."""
 
-    def __init__(self, fit: FitLookup, models: tuple[Model, ...], ints: list[int]) -> None:
+    def __init__(self, fit: FitLookup, models: Sequence[Model], ints: list[int]) -> None:
         self.fit = fit
         self.fits: BuildOnce[list[bool]] = BuildOnce()  # one entry, "fits"
         self.orders = SortOrders(models, ints, lambda key: sort_value(key, fit))
@@ -360,7 +360,7 @@ _cache: list[QueryIndex] = []
 _cache_lock = threading.Lock()
 
 
-def index_for(models: tuple[Model, ...]) -> QueryIndex:
+def index_for(models: Sequence[Model]) -> QueryIndex:
     """The index of this catalogue, built on first use; the last two catalogues stay indexed.
 
     Two, so that a catalogue refresh (old and new alive together for a moment) does not rebuild
@@ -377,7 +377,7 @@ def index_for(models: tuple[Model, ...]) -> QueryIndex:
         return index
 
 
-def keep_only_index_of(models: tuple[Model, ...]) -> None:
+def keep_only_index_of(models: Sequence[Model]) -> None:
     """Drop every other catalogue's index: the index holds its catalogue's records and columns
     (over 150 MB at 100,000 models), which would otherwise outlive the catalogue on screen."""
     with _cache_lock:

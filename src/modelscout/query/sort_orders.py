@@ -8,7 +8,7 @@ ascending one without comparing a value again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from modelscout.catalog.model import Model
@@ -23,7 +23,7 @@ class SortOrders:
 
     def __init__(
         self,
-        models: tuple[Model, ...],
+        models: Sequence[Model],
         ints: list[int],
         value_of: Callable[[str], Callable[[Model], Any]],
     ) -> None:

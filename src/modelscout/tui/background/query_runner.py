@@ -30,7 +30,7 @@ BUSY_AFTER_S = 0.15
 class Request:
     """What to run, read when the query starts (not when the key arrived): the newest state."""
 
-    models: tuple[Model, ...]
+    models: Sequence[Model]
     query: Query
     fit: FitLookup | None
     keep: Place | None  # the row the cursor should follow to its new place, if any

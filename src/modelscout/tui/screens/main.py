@@ -7,7 +7,7 @@ catalogue size.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -172,7 +172,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         )
         self._fit_notice = False  # the filter bar says the fit part of the query is ignored
         # The catalogue and fit whose query index is built (or being built).
-        self._warmed: tuple[tuple[Model, ...], FitContext | None] | None = None
+        self._warmed: tuple[Sequence[Model], FitContext | None] | None = None
         self._editing = False  # the query change came from the filter bar: do not rewrite its text
         self.marked: tuple[Model, ...] = ()  # rows chosen for comparing, in the order marked
 
@@ -217,7 +217,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def _load_catalog(self, path: str | None) -> None:
         with self.modelscout_app.collector.paused():
-            catalog = resolve_catalog(path).read_now()
+            catalog = resolve_catalog(path)
         self.post_message(CatalogReady(catalog, describe_catalog(catalog)))
 
     @work(thread=True, group="index", exit_on_error=False)

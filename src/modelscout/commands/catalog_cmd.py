@@ -223,9 +223,21 @@ def _summary_json(result: Any, written: Path | None) -> dict[str, Any]:
     }
 
 
+def _tally(catalog: Catalog) -> tuple[str | None, int, int]:
+    """The latest refresh stamp, the curated rows and the rows with a repo id, in one pass: a
+    stored catalogue decodes every record for each pass (3 s at a million models)."""
+    latest: str | None = None
+    curated = with_repo = 0
+    for m in catalog.models:
+        if m.refreshed_at and (latest is None or m.refreshed_at > latest):
+            latest = m.refreshed_at
+        curated += m.curated
+        with_repo += bool(m.repo_id)
+    return latest, curated, with_repo
+
+
 def _refreshed_at(catalog: Catalog) -> str | None:
-    stamps = [m.refreshed_at for m in catalog.models if m.refreshed_at]
-    return max(stamps) if stamps else None
+    return _tally(catalog)[0]
 
 
 def _age_text(catalog: Catalog) -> str:
@@ -245,9 +257,8 @@ def run_info(args: argparse.Namespace) -> int:
     hub_env = HubEnv.from_environ()
     for notice in catalog.warnings:
         _warn(notice)
-    refreshed = _refreshed_at(catalog)
+    refreshed, curated, with_repo = _tally(catalog)
     cache = cached_catalog_path()
-    curated = sum(1 for m in catalog.models if m.curated)
     facts: dict[str, Any] = {
         "path": str(catalog.path) if catalog.path else None,
         "origin": catalog.origin,
@@ -258,7 +269,7 @@ def run_info(args: argparse.Namespace) -> int:
         "models": len(catalog.models),
         "curated": curated,
         "discovered": len(catalog.models) - curated,
-        "with_repo_id": sum(1 for m in catalog.models if m.repo_id),
+        "with_repo_id": with_repo,
         "cache_path": str(cache),
         "cache_present": cache.exists(),
         "endpoint": hub_env.shown_endpoint,

@@ -13,7 +13,7 @@ import pytest
 from modelscout.catalog import Model, decoded, load_catalog, stored
 from modelscout.catalog import location as location_module
 from modelscout.catalog.location import cache_dir, write_catalog
-from modelscout.catalog.lookup import ModelNotFound, find_model, positions_of
+from modelscout.catalog.lookup import ModelNotFound, find_model, name_for_repo, positions_of
 from modelscout.catalog.stored import StoredModels
 from modelscout.catalog.twins import twins
 from tests.catalog.factory import document, entry, full_attention
@@ -37,6 +37,7 @@ def path(tmp_path: Path) -> Path:
             id=f"m{i:02d}",
             name=f"{'Alpha' if i % 3 else 'Beta'} {i}",
             repo_id=f"org/Repo-{i // 2}",  # pairs of twins
+            gguf_repo_id=f"quant/Repo-{i}-GGUF" if i % 5 == 0 else None,
             architecture=full_attention(32, 8, 128) if i % 2 else None,
             notes="ü" * i,  # records of different lengths
         )
@@ -219,3 +220,12 @@ def test_lookups_on_a_copy_found_damaged_read_every_record(path: Path) -> None:
     assert positions_of(models, "repo", "org/repo-3") == [6, 7]
     assert find_model(models, "m13") == want[13]
     assert models._file is None
+
+
+@pytest.mark.parametrize("repo", ["org/repo-3", "ORG/Repo-3", "quant/repo-10-gguf", "org/none"])
+def test_a_downloaded_repo_is_named_as_the_catalogue_names_it(path: Path, repo: str) -> None:
+    models, want = opened(path), expected(path)
+    named = name_for_repo(models, repo)
+    assert named == name_for_repo(want, repo)
+    wanted = {"org/repo-3": "Beta 6", "quant/repo-10-gguf": "Alpha 10 (GGUF)"}
+    assert named == wanted.get(repo.lower())

@@ -56,3 +56,14 @@ def _ambiguous(text: str, candidates: Sequence[Model]) -> ModelNotFound:
     shown = ", ".join(m.id for m in candidates[:12])
     more = f" and {len(candidates) - 12} more" if len(candidates) > 12 else ""
     return ModelNotFound(f"'{text}' matches several models: {shown}{more}", candidates)
+
+
+def name_for_repo(models: Sequence[Model], repo_id: str) -> str | None:
+    """The catalogue's name for a downloaded repo: the model whose weights it holds, else the
+    model whose GGUF repo it is, marked as such; None for a repo the catalogue does not know."""
+    wanted = repo_id.lower()
+    for position in positions_of(models, "repo", wanted):
+        return models[position].name
+    for position in positions_of(models, "gguf", wanted):
+        return f"{models[position].name} (GGUF)"
+    return None

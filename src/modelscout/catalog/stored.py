@@ -7,11 +7,12 @@ encodes a list as exactly that), with the start of every record beside them. So 
 decodes alone from a positioned read of its bytes in a few microseconds, and a full pass still decodes
 a chunk of 8,192 at a time at msgspec's list speed.
 
-Three tables, sorted, list the records by id, by lower-case name and by lower-case repo id, so
-that finding a model by what a person typed reads a few dozen records rather than all of them.
+Four tables, sorted, list the records by id, by lower-case name, by lower-case repo id and by
+lower-case GGUF repo id, so that finding a model by what a person typed, or by a repo on disk,
+reads a few dozen records rather than all of them.
 
     magic | chunk... | padding to 8 | starts u64[count] | by id u32[count] | by name u32[count]
-          | by repo u32[repos] | header (msgpack) | header length u64
+          | by repo u32[…] | by GGUF repo u32[…] | header (msgpack) | header length u64
 
 A copy whose tables do not match their checksum, or one of whose records cannot be decoded where
 the starts say it is, is damaged: the records are then read from the catalogue file itself.
@@ -54,6 +55,7 @@ LOOKUPS: dict[str, Callable[[Model], str | None]] = {
     "id": lambda m: m.id,
     "name": lambda m: m.name.lower(),
     "repo": lambda m: m.repo_id.lower() if m.repo_id else None,
+    "gguf": lambda m: m.gguf_repo_id.lower() if m.gguf_repo_id else None,
 }
 
 
@@ -80,8 +82,8 @@ class CopyHeader(msgspec.Struct, frozen=True):
     warnings: tuple[str, ...]
     chunks: tuple[int, ...]  # byte length of each chunk of records, in order
     count: int
-    repos: int  # entries of the by-repo table
-    tables_crc: int  # crc32 of the four tables
+    entries: tuple[int, ...]  # entries of each lookup table, in LOOKUPS order
+    tables_crc: int  # crc32 of the starts and the lookup tables
 
 
 class _Damaged(Exception):
@@ -142,9 +144,9 @@ def write_copy(
         for table in tables:
             crc = zlib.crc32(table, crc)
             yield table
-        repos = len(tables[-1]) // 4
+        entries = tuple(len(table) // 4 for table in tables[1:])
         yield from footer(
-            CopyHeader(copy.key, built, warnings, tuple(lengths), len(models), repos, crc)
+            CopyHeader(copy.key, built, warnings, tuple(lengths), len(models), entries, crc)
         )
 
     write_atomic(copy.models_path, parts())
@@ -175,8 +177,7 @@ class CopyFile:
         self._starts = tables
         self._tables: dict[str, tuple[int, int]] = {}  # where each lookup table starts, entries
         at = tables + 8 * self.count
-        for name in LOOKUPS:
-            entries = header.repos if name == "repo" else self.count
+        for name, entries in zip(LOOKUPS, header.entries, strict=True):
             self._tables[name] = (at, entries)
             at += 4 * entries
         self._one = msgspec.msgpack.Decoder(Model).decode
@@ -215,12 +216,13 @@ class CopyFile:
             return None
         records_end = len(MODELS_MAGIC) + sum(header.chunks)
         tables = records_end + -records_end % 8
-        expected = 8 * header.count + 4 * (2 * header.count + header.repos)
+        expected = 8 * header.count + 4 * sum(header.entries)
         if (
             header.key != copy.key
             or len(header.chunks) != -(-header.count // CHUNK_MODELS)
             or min(header.chunks, default=1) <= 0
-            or not 0 <= header.repos <= header.count
+            or len(header.entries) != len(LOOKUPS)
+            or not all(0 <= entries <= header.count for entries in header.entries)
             or header_start - tables != expected
         ):
             return None

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 COLUMNS = ("Repo", "Catalogue model", "On disk", "Files", "Partial", "Revisions")
 
 
-def local_cells(repo: LocalRepo, names: Mapping[str, str]) -> tuple[str, ...]:
+def local_cells(repo: LocalRepo, name_of: Callable[[str], str | None]) -> tuple[str, ...]:
     return (
         repo.repo_id,
-        names.get(repo.repo_id.lower(), fmt.DASH),
+        name_of(repo.repo_id) or fmt.DASH,
         fmt.size_bytes(repo.size_on_disk_bytes),
         str(repo.files),
         fmt.size_bytes(repo.partial_bytes) if repo.partial_bytes else "",
@@ -48,10 +48,11 @@ class LocalScreen(ReportsWorkerErrors, Screen[None]):
         Binding("r", "rescan", "Rescan"),
     ]
 
-    def __init__(self, names: Mapping[str, str] | None = None) -> None:
-        """`names`: catalogue model names by lower-case repo id, to say which model a repo is."""
+    def __init__(self, name_of: Callable[[str], str | None] | None = None) -> None:
+        """`name_of`: the catalogue's name for a repo id, to say which model a repo is (asked
+        only for the repos on disk: the catalogue may hold a million models)."""
         super().__init__()
-        self._names = dict(names or {})
+        self._name_of = name_of or (lambda repo_id: None)
         self.repos: tuple[LocalRepo, ...] = ()
         self.scanned = False
 
@@ -93,7 +94,7 @@ class LocalScreen(ReportsWorkerErrors, Screen[None]):
         row = table.cursor_row
         table.clear()
         for repo in repos:
-            table.add_row(*plain(local_cells(repo, self._names)), key=repo.repo_id)
+            table.add_row(*plain(local_cells(repo, self._name_of)), key=repo.repo_id)
         if repos:
             table.move_cursor(row=min(max(row, 0), len(repos) - 1), animate=False)
         total = sum(r.size_on_disk_bytes for r in repos)

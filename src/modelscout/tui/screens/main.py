@@ -20,6 +20,7 @@ from textual.widgets import Footer
 
 from modelscout.catalog.load import Catalog
 from modelscout.catalog.location import resolve_catalog
+from modelscout.catalog.lookup import name_for_repo
 from modelscout.catalog.model import Model
 from modelscout.catalog.twins import twins
 from modelscout.display.columns import (
@@ -526,9 +527,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         from modelscout.tui.screens.local import LocalScreen
 
         models = self.catalog.models if self.catalog is not None else ()
-        names = {m.gguf_repo_id.lower(): f"{m.name} (GGUF)" for m in models if m.gguf_repo_id}
-        names.update({m.repo_id.lower(): m.name for m in models if m.repo_id})
-        self.app.push_screen(LocalScreen(names))
+        self.app.push_screen(LocalScreen(partial(name_for_repo, models)))
 
     def action_refresh_catalog(self) -> None:
         if any(w.group == REFRESH_GROUP and not w.is_finished for w in self.workers):

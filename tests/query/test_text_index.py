@@ -99,3 +99,10 @@ def test_the_count_must_match_the_texts() -> None:
     arrays = TextIndex.build(["a", "b"], 2).arrays()
     with pytest.raises(ValueError, match="rows"):
         TextIndex.from_arrays(arrays, 3)
+
+
+def test_texts_longer_than_two_byte_offsets() -> None:
+    texts = ["x" * 70_000 + "-qwen2.5-coder", "qwen2.5"]
+    index = TextIndex.build(texts, len(texts))
+    for word in ["-qwen", "2.5-c", "n2.5", "x-q", "xq"]:
+        assert index.matching(word).tolist() == expected(texts, word), word

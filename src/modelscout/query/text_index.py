@@ -63,7 +63,7 @@ _ARRAY_NAMES = (
     "suffixes",
     "occurrence_starts",
     "occurrence_rows",
-    "occurrence_positions",
+    "occurrence_offsets",
     "bytes_before",
     "bytes_after",
     "mask_patterns",
@@ -94,11 +94,11 @@ class TextIndex:
         self._token_starts: npt.NDArray[np.integer] = arrays["token_starts"]
         # Positions in the vocabulary of every token byte, sorted by the bytes that follow them.
         self._suffixes: npt.NDArray[np.integer] = arrays["suffixes"]
-        # Token t occurs at occurrence_positions[occurrence_starts[t] : occurrence_starts[t + 1]]
-        # of the joined texts, in the rows beside them.
+        # Token t occurs in occurrence_rows[occurrence_starts[t] : occurrence_starts[t + 1]], so
+        # many bytes into each row's text as the occurrence_offsets beside them say.
         self._occurrence_starts: npt.NDArray[np.integer] = arrays["occurrence_starts"]
         self._occurrence_rows: npt.NDArray[np.integer] = arrays["occurrence_rows"]
-        self._occurrence_positions: npt.NDArray[np.integer] = arrays["occurrence_positions"]
+        self._occurrence_offsets: npt.NDArray[np.integer] = arrays["occurrence_offsets"]
         # The bytes of the joined texts just before and just after each occurrence.
         self._bytes_before: npt.NDArray[np.uint8] = arrays["bytes_before"]
         self._bytes_after: npt.NDArray[np.uint8] = arrays["bytes_after"]
@@ -205,17 +205,18 @@ class TextIndex:
                 kept = np.flatnonzero(beside[occurrences] == word[offset])
                 occurrences = occurrences[kept]
                 offsets = None if offsets is None else offsets[kept]
-        starts = self._occurrence_positions[occurrences].astype(np.int64) - start
+        rows = self._occurrence_rows[occurrences]
+        starts = self._row_starts[rows].astype(np.int64) - start
+        starts += self._occurrence_offsets[occurrences]
         if offsets is not None:
             starts += offsets
         inside = (starts >= 0) & (starts + len(word) <= len(self._text))
-        starts, occurrences = starts[inside], occurrences[inside]
+        starts, rows = starts[inside], rows[inside]
         text = self._text
         before, after = range(start - 2, -1, -1), range(end + 1, len(word))
         for offset in (o for pair in zip_longest(after, before) for o in pair if o is not None):
             same = text[starts + offset] == word[offset]
-            starts, occurrences = starts[same], occurrences[same]
-        rows = self._occurrence_rows[occurrences]
+            starts, rows = starts[same], rows[same]
         if _ROW_END in word:  # only then can the bytes matched run into the row before or after
             wide = rows.astype(np.int64)
             inside = (starts >= self._row_starts[wide]) & (
@@ -346,7 +347,10 @@ def _build_arrays(texts: Iterable[str], count: int) -> dict[str, np.ndarray]:
     del rank_of_first, seen_ids
 
     is_token = _IS_TOKEN_BYTE[text]
-    edges = np.flatnonzero(np.diff(is_token.view(np.int8), prepend=0, append=0))
+    # Where runs of token bytes begin and end (the last byte, a row's end, is never a token's).
+    edges = np.flatnonzero(is_token[1:] != is_token[:-1]) + 1
+    if len(text) and is_token[0]:
+        edges = np.concatenate([np.zeros(1, dtype=edges.dtype), edges])
     token_positions, token_ends = edges[0::2], edges[1::2]
     token_rows = np.repeat(
         np.arange(count, dtype=np.uint32), np.diff(np.searchsorted(token_positions, row_starts))
@@ -369,7 +373,10 @@ def _build_arrays(texts: Iterable[str], count: int) -> dict[str, np.ndarray]:
         "suffixes": _suffix_array(vocab),
         "occurrence_starts": occurrence_starts,
         "occurrence_rows": token_rows[by_token],
-        "occurrence_positions": token_positions[by_token].astype(_offsets_type(len(text))),
+        # Offsets in the row rather than in all texts: two bytes each, not four, for texts this short.
+        "occurrence_offsets": (token_positions - row_starts[token_rows])[by_token].astype(
+            np.uint16 if int(lengths.max(initial=0)) <= 2**16 else _offsets_type(len(text))
+        ),
         # A token at the very start has none before it: the end byte stands in (as between rows).
         "bytes_before": text[np.maximum(token_positions - 1, 0)][by_token],
         "bytes_after": text[token_ends][by_token],
@@ -441,8 +448,12 @@ def _slow_patterns(index: TextIndex) -> list[bytes]:
     milliseconds: about 100 ns for each token holding the run and 5 ns for each occurrence of it."""
     suffixes = index._suffixes.astype(np.int64)
     vocab = np.concatenate([np.frombuffer(index._vocab, dtype=np.uint8), np.zeros(2, np.uint8)])
-    tokens = np.searchsorted(index._token_starts, suffixes, side="right") - 1
-    occurrences = index._occurrence_starts[tokens + 1] - index._occurrence_starts[tokens]
+    token_of_byte = np.repeat(
+        np.arange(len(index._token_starts) - 1, dtype=np.uint32), np.diff(index._token_starts)
+    )
+    tokens = token_of_byte[suffixes]
+    del token_of_byte
+    occurrences = np.diff(index._occurrence_starts)[tokens]
     slot = np.full(256, -1, dtype=np.int64)
     slot[np.frombuffer(_TOKEN_BYTES, dtype=np.uint8)] = np.arange(len(_TOKEN_BYTES))
     code = np.zeros(len(suffixes), dtype=np.int64)

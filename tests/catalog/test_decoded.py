@@ -164,3 +164,17 @@ def test_a_copy_made_under_other_rules_is_not_read(
     monkeypatch.setattr(decoded, "_rules_digest", "the rules of another version")
     assert [m.id for m in load_catalog(path).models] == ["alpha", "extra"]
     assert files == [path]  # the file itself
+
+
+def test_row_texts_cut_short_while_read_are_an_error_not_a_short_row(
+    tmp_path: Path, settled: None
+) -> None:
+    path = catalogue(tmp_path / "c.json", "alpha", "beta")
+    load_catalog(path)
+    texts = decoded.row_texts(load_catalog(path))
+    assert texts is not None and texts.row(1).startswith(b"  {")
+    (rows,) = (cache_dir() / "decoded").glob("*.rows")
+    with rows.open("r+b") as handle:
+        handle.truncate(40)
+    with pytest.raises(CatalogError, match="cut short"):
+        texts.row(1)

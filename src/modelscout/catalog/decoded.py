@@ -26,19 +26,28 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import mmap
+import os
+import struct
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from stat import S_ISREG
-from typing import TypeVar
+from typing import BinaryIO
 
 import msgspec
 
 from modelscout.catalog import load, model, stored
 from modelscout.catalog.load import READABLE_SCHEMA_VERSIONS, Catalog, load_catalog
-from modelscout.catalog.stored import CopyFile, DecodedCopy, StoredModels, footer, write_copy
+from modelscout.catalog.stored import (
+    CopyFile,
+    DecodedCopy,
+    StoredModels,
+    footer,
+    read_footer,
+    write_copy,
+)
+from modelscout.errors import CatalogError
 from modelscout.files import write_atomic
 
 __all__ = ["DecodedCopy", "RowTexts", "StoredModels", "load_decoded", "row_texts"]
@@ -50,6 +59,7 @@ _SETTLE_S = 2.0  # a file changed more recently than this is not copied
 # --catalog files), not one for every file ever opened (a million models' copy is 1.8 GB).
 _KEEP_COPIES = 4
 _WRITE_BYTES = 1 << 20
+_PAIR = struct.Struct("<2Q")  # a row's start and the next one's
 # The code that decides what the loader accepts and how records and rows are laid out: every
 # module of this package (a rule may move between them) and the one parse rule for quantities.
 _RULE_FILES: tuple[Path, ...] = (
@@ -137,32 +147,6 @@ def load_decoded(path: Path, origin: str, directory: Path) -> Catalog:
     return Catalog(stored, catalog.path, catalog.origin, catalog.built, catalog.warnings)
 
 
-_H = TypeVar("_H", bound=msgspec.Struct)
-
-
-def read_header(mapped: mmap.mmap, magic: bytes, kind: type[_H]) -> tuple[_H, int] | None:
-    """The header at the end of a copy, and where it starts; None for anything else."""
-    size = len(mapped)
-    if size < len(magic) + stored.LENGTH.size or mapped[: len(magic)] != magic:
-        return None
-    (length,) = stored.LENGTH.unpack_from(mapped, size - stored.LENGTH.size)
-    start = size - stored.LENGTH.size - length
-    if start < len(magic):
-        return None
-    try:
-        return msgspec.msgpack.decode(mapped[start : size - stored.LENGTH.size], type=kind), start
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
-
-
-def map_file(path: Path) -> mmap.mmap | None:
-    try:
-        with path.open("rb") as handle:
-            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # missing, unreadable, empty (mmap of 0 bytes)
-        return None
-
-
 def _keep_recent(directory: Path) -> None:
     """Remove the copies of all but the `_KEEP_COPIES` files most recently copied, and the files
     kept beside them (row texts, query columns)."""
@@ -187,28 +171,42 @@ def _row_text(record: model.Model) -> bytes:
 
 
 class RowTexts:
-    """Each model's `list --json` text, by catalogue position, read from a memory-mapped file."""
+    """Each model's `list --json` text, by catalogue position, read from a file with `os.pread`:
+    a memory-mapped page would bring its whole large folio into the process (1.5 MB per row of
+    a filtered listing), and a file cut short under a mapping kills the process (SIGBUS)."""
 
-    def __init__(self, mapped: mmap.mmap, offsets: memoryview, start: int, count: int) -> None:
-        self._mapped = mapped
-        self._offsets = offsets  # count + 1 starts; a row ends two bytes (",\n") before the next
-        self._start = start
+    def __init__(self, handle: BinaryIO, offsets_at: int, start: int, count: int) -> None:
+        self._handle = handle  # kept open for its descriptor
+        self._fd = handle.fileno()
+        self._offsets_at = offsets_at  # count + 1 starts (u64), relative to `start`; a row
+        self._start = start  # ends two bytes (",\n") before the next one starts
         self.count = count
 
-    def all(self) -> Iterator[memoryview]:
-        """Every row, in catalogue order, joined as the array holds them, a megabyte at a time;
-        the pages already written are handed back, so the text never sits in memory whole."""
-        release = getattr(mmap, "MADV_DONTNEED", None)
-        end = self._start + self._offsets[self.count] - 2
-        with memoryview(self._mapped) as view:
-            for start in range(self._start, end, _WRITE_BYTES):
-                yield view[start : min(end, start + _WRITE_BYTES)]
-                if release is not None and start >= mmap.PAGESIZE:
-                    self._mapped.madvise(release, 0, start - start % mmap.PAGESIZE)
+    def _read(self, length: int, at: int) -> bytes:
+        try:
+            data = os.pread(self._fd, length, at)
+        except OSError as exc:
+            raise CatalogError(f"{self._handle.name}: cannot read: {exc.strerror}") from None
+        if len(data) != length:
+            raise CatalogError(f"{self._handle.name}: cut short while it was read")
+        return data
+
+    def _bounds(self, position: int) -> tuple[int, int]:
+        begin, end = _PAIR.unpack(self._read(16, self._offsets_at + 8 * position))
+        if not 0 <= begin < end - 1:
+            raise CatalogError(f"{self._handle.name}: damaged while it was read")
+        return self._start + begin, self._start + end - 2
+
+    def all(self) -> Iterator[bytes]:
+        """Every row, in catalogue order, joined as the array holds them, a megabyte at a time,
+        so the text never sits in memory whole."""
+        end = self._bounds(self.count - 1)[1] if self.count else self._start
+        for start in range(self._start, end, _WRITE_BYTES):
+            yield self._read(min(end, start + _WRITE_BYTES) - start, start)
 
     def row(self, position: int) -> bytes:
-        offsets, start = self._offsets, self._start
-        return self._mapped[start + offsets[position] : start + offsets[position + 1] - 2]
+        begin, end = self._bounds(position)
+        return self._read(end - begin, begin)
 
     def rows(self, positions: Iterable[int]) -> Iterator[bytes]:
         return map(self.row, positions)
@@ -242,21 +240,29 @@ def row_texts(catalog: Catalog) -> RowTexts | None:
 
 
 def _open_rows(copy: DecodedCopy) -> RowTexts | None:
-    mapped = map_file(copy.rows_path)
-    if mapped is None:
+    try:
+        handle = copy.rows_path.open("rb", buffering=0)
+    except OSError:
         return None
-    read = read_header(mapped, _ROWS_MAGIC, _RowsHeader)
+    try:
+        found = _checked_rows(copy, handle)
+    except OSError:
+        found = None
+    if found is None:
+        handle.close()
+    return found
+
+
+def _checked_rows(copy: DecodedCopy, handle: BinaryIO) -> RowTexts | None:
+    read = read_footer(handle.fileno(), _ROWS_MAGIC, _RowsHeader)
     if read is None or read[0].key != copy.key:
-        mapped.close()
         return None
     header, end = read
     start = end - (header.count + 1) * 8
     if start < len(_ROWS_MAGIC):
-        mapped.close()
         return None
-    offsets = memoryview(mapped)[start:end].cast("Q")
-    if offsets[0] != 0 or len(_ROWS_MAGIC) + offsets[header.count] != start:
-        offsets.release()
-        mapped.close()
+    (first,) = stored.LENGTH.unpack(os.pread(handle.fileno(), 8, start))
+    (last,) = stored.LENGTH.unpack(os.pread(handle.fileno(), 8, end - 8))
+    if first != 0 or len(_ROWS_MAGIC) + last != start:
         return None
-    return RowTexts(mapped, offsets, len(_ROWS_MAGIC), header.count)
+    return RowTexts(handle, start, len(_ROWS_MAGIC), header.count)

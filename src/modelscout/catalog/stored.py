@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
 from pathlib import Path
-from typing import BinaryIO, SupportsIndex, overload
+from typing import BinaryIO, SupportsIndex, TypeVar, overload
 
 import msgspec
 
@@ -152,6 +152,24 @@ def write_copy(
     write_atomic(copy.models_path, parts())
 
 
+_H = TypeVar("_H", bound=msgspec.Struct)
+
+
+def read_footer(fd: int, magic: bytes, kind: type[_H]) -> tuple[_H, int] | None:
+    """The header at the end of a copy file, and where it starts; None for anything else."""
+    size = os.fstat(fd).st_size
+    if size < len(magic) + LENGTH.size or os.pread(fd, len(magic), 0) != magic:
+        return None
+    (length,) = LENGTH.unpack(os.pread(fd, LENGTH.size, size - LENGTH.size))
+    start = size - LENGTH.size - length
+    if start < len(magic):
+        return None
+    try:
+        return msgspec.msgpack.decode(os.pread(fd, length, start), type=kind), start
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+
+
 _CHECK_BYTES = 1 << 20  # the tables are read for their checksum a megabyte at a time
 _U64 = struct.Struct("<Q")
 _U32 = struct.Struct("<I")
@@ -201,19 +219,10 @@ class CopyFile:
     @classmethod
     def _checked(cls, handle: BinaryIO, copy: DecodedCopy) -> CopyFile | None:
         fd = handle.fileno()
-        size = os.fstat(fd).st_size
-        if size < len(MODELS_MAGIC) + LENGTH.size:
+        read = read_footer(fd, MODELS_MAGIC, CopyHeader)
+        if read is None:
             return None
-        if os.pread(fd, len(MODELS_MAGIC), 0) != MODELS_MAGIC:
-            return None
-        (length,) = LENGTH.unpack(os.pread(fd, LENGTH.size, size - LENGTH.size))
-        header_start = size - LENGTH.size - length
-        if header_start < len(MODELS_MAGIC):
-            return None
-        try:
-            header = msgspec.msgpack.decode(os.pread(fd, length, header_start), type=CopyHeader)
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            return None
+        header, header_start = read
         records_end = len(MODELS_MAGIC) + sum(header.chunks)
         tables = records_end + -records_end % 8
         expected = 8 * header.count + 4 * sum(header.entries)

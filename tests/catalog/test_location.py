@@ -103,3 +103,29 @@ def test_failed_atomic_write_keeps_the_old_file_and_leaves_no_temp(
     assert target.read_bytes() == before
     assert os.listdir(target.parent) == ["catalog.json"]
     assert json.loads(before)["models"][0]["id"] == "old"
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"HOME": "/home/ada", "XDG_CACHE_HOME": None, "XDG_CONFIG_HOME": None},
+        {"HOME": "/home/ada/", "XDG_CACHE_HOME": "/var/c", "XDG_CONFIG_HOME": "/etc/c"},
+        {"HOME": "/", "XDG_CACHE_HOME": "", "XDG_CONFIG_HOME": "relative/dir"},
+        {"HOME": "/home/ada", "XDG_CACHE_HOME": " /x", "XDG_CONFIG_HOME": "/x/../y"},
+        {"HOME": "relative", "XDG_CACHE_HOME": None, "XDG_CONFIG_HOME": None},
+    ],
+)
+def test_user_dirs_are_where_platformdirs_puts_them(
+    environ: dict[str, str | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache and config folders are found without importing platformdirs on Linux: the
+    # answer must be its answer, or a user's decoded copies and settings would move.
+    import platformdirs
+
+    for name, value in environ.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert location.cache_dir() == Path(platformdirs.user_cache_dir("modelscout"))
+    assert location.config_dir() == Path(platformdirs.user_config_dir("modelscout"))

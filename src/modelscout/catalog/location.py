@@ -7,12 +7,10 @@ it falls back to the bundled file and says so once.
 
 from __future__ import annotations
 
-import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from modelscout.catalog.decoded import load_decoded
 from modelscout.catalog.load import Catalog
@@ -25,11 +23,34 @@ CACHE_FILE = "catalog.json"
 
 
 def cache_dir() -> Path:
-    return Path(platformdirs.user_cache_dir(APP_NAME))
+    found = _user_dir("XDG_CACHE_HOME", ".cache")
+    if found is None:
+        import platformdirs
+
+        found = Path(platformdirs.user_cache_dir(APP_NAME))
+    return found
 
 
 def config_dir() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME))
+    found = _user_dir("XDG_CONFIG_HOME", ".config")
+    if found is None:
+        import platformdirs
+
+        found = Path(platformdirs.user_config_dir(APP_NAME))
+    return found
+
+
+def _user_dir(variable: str, default: str) -> Path | None:
+    """On Linux, the XDG rule platformdirs follows there (`$variable` when absolute, else
+    `$HOME/default`, then our name), without importing it: platformdirs brings shutil,
+    tempfile and its own platform probes, a tenth of a scripted `list --json`. None elsewhere,
+    and wherever that rule might not be the whole story (Android, a HOME that is not absolute):
+    platformdirs answers those (tests hold the two equal)."""
+    home = os.environ.get("HOME", "")
+    if sys.platform != "linux" or "ANDROID_DATA" in os.environ or not os.path.isabs(home):
+        return None
+    base = os.environ.get(variable, "")
+    return Path(base if os.path.isabs(base) else os.path.join(home, default), APP_NAME)
 
 
 def load_catalog(path: Path, origin: str = "file") -> Catalog:
@@ -89,4 +110,6 @@ def resolve_catalog(explicit: str | os.PathLike[str] | None = None) -> Catalog:
 
 
 def write_catalog(path: Path, document: dict[str, Any]) -> None:
+    import json  # only a refresh writes: not imported by every run that reads
+
     write_atomic(path, json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8") + b"\n")

@@ -10,11 +10,15 @@ A decoded copy is only ever written from a catalogue `load_catalog` accepted, so
 value the loader would reject, and it is used only while its key still matches:
 
 - the source file: its resolved path, size, mtime and ctime (ns) and inode, and for a file under
-  4 MB (the bundled catalogue, hand-edited ones) a digest of its bytes, since two edits of equal
+  4 MB (the bundled catalogue, hand-edited ones) a checksum of its bytes, since two edits of equal
   size within one clock tick share an mtime;
-- the rules: the schema versions read, msgspec's version and a digest of the catalogue package's
-  modules (what the loader accepts, how records and rows are laid out), so a change to any of
-  them rebuilds the copy.
+- the rules: the schema versions read, msgspec's version and the size and checksum of each of the
+  catalogue package's modules (what the loader accepts, how records and rows are laid out), so a
+  change to any of them rebuilds the copy.
+
+The checksums are CRC-32 (zlib): they look for an edit, not an adversary (whoever can write the
+file can write any catalogue the loader accepts), and importing hashlib, which loads OpenSSL,
+cost more than all the rest of finding the copy, on every run.
 
 A file changed in the last two seconds is not copied (it may change again within the same tick),
 and a copy that cannot be read or written is simply not used: the file is loaded as before. A
@@ -25,10 +29,10 @@ file cut short) gives way to the file's own records for the rest of the run.
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import struct
 import time
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -77,15 +81,14 @@ _rules_digest: str | None = None
 
 
 def _rules() -> str:
-    """A digest of the code whose change must invalidate every copy."""
+    """What the code whose change must invalidate every copy is, in one string."""
     global _rules_digest
     if _rules_digest is None:
-        digest = hashlib.sha256(msgspec.__version__.encode())
-        digest.update(repr(READABLE_SCHEMA_VERSIONS).encode())
+        parts = [msgspec.__version__, repr(READABLE_SCHEMA_VERSIONS)]
         for path in _RULE_FILES:
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        _rules_digest = digest.hexdigest()
+            code = path.read_bytes()
+            parts.append(f"{path.name}:{len(code)}:{zlib.crc32(code):08x}")
+        _rules_digest = " ".join(parts)
     return _rules_digest
 
 
@@ -106,11 +109,18 @@ def _key(path: Path) -> tuple[Path, str, bool] | None:
             _rules(),
         ]
         if stat.st_size < _SMALL_FILE_BYTES:
-            parts.append(hashlib.sha256(resolved.read_bytes()).hexdigest())
+            parts.append(f"{zlib.crc32(resolved.read_bytes()):08x}")
     except OSError:
         return None
     settled = time.time() - max(stat.st_mtime, stat.st_ctime) > _SETTLE_S
-    return resolved, hashlib.sha256("\0".join(parts).encode()).hexdigest(), settled
+    return resolved, "\0".join(parts), settled
+
+
+def _stem(resolved: Path) -> str:
+    """A file name for the copies of one source file (two paths sharing one only means that
+    each rebuilds what the other wrote: a copy is read only under its own key)."""
+    name = str(resolved).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}"
 
 
 def load_decoded(path: Path, origin: str, directory: Path) -> Catalog:
@@ -124,7 +134,7 @@ def load_decoded(path: Path, origin: str, directory: Path) -> Catalog:
     if keyed is None:
         return load_catalog(path, origin)  # says why the file cannot be read
     resolved, key, settled = keyed
-    copy = DecodedCopy(directory / hashlib.sha256(str(resolved).encode()).hexdigest()[:32], key)
+    copy = DecodedCopy(directory / _stem(resolved), key)
 
     def reread() -> Sequence[model.Model]:
         """The file's own records, for a copy found damaged after it was opened."""

@@ -8,7 +8,6 @@ file, the entry and the field so the file can be fixed.
 from __future__ import annotations
 
 import gc
-import json
 import math
 import reprlib
 import stat
@@ -336,6 +335,8 @@ def load_catalog(path: Path, origin: str = "file") -> Catalog:
         if decoded is not None:
             gc.freeze()
             return Catalog(models=decoded[0], path=path, origin=origin, built=decoded[1])
+        import json  # here: a run served by the decoded copy never parses JSON
+
         try:
             data = json.loads(raw, parse_constant=_no_constant)
         except RecursionError:

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 def load(args: argparse.Namespace) -> Catalog:
     catalog = resolve_catalog(getattr(args, "catalog", None))
-    from modelscout.display.text import shown
+    if catalog.warnings:
+        from modelscout.display.text import shown  # a notice may quote the file
 
-    for notice in catalog.warnings:
-        print(f"modelscout: warning: {shown(notice)}", file=sys.stderr)
+        for notice in catalog.warnings:
+            print(f"modelscout: warning: {shown(notice)}", file=sys.stderr)
     return catalog
 
 
@@ -194,13 +195,21 @@ def fit_for(args: argparse.Namespace, query: Any) -> FitContext | None:
     """The hardware fit for this run, or None where the query does not need one."""
     from modelscout.query import FIT_SORT_KEYS
 
-    planned = ("vram", "ram", "gpus", "profile")  # PlanOptions.any, without importing hardware/
     wanted = (
         getattr(query, "needs_fit", False)
         or any(key.key in FIT_SORT_KEYS for key in getattr(query, "sort", ()))
-        or any(getattr(args, name, None) is not None for name in planned)
+        or fit_options_given(args)
+    )
+    return machine_fit(args) if wanted else None
+
+
+def fit_options_given(args: argparse.Namespace) -> bool:
+    """Whether an option asks for a fit (--vram/--ram/--gpus/--profile, --ctx, --engine,
+    --kv-cache), whatever the query says."""
+    planned = ("vram", "ram", "gpus", "profile")  # PlanOptions.any, without importing hardware/
+    return (
+        any(getattr(args, name, None) is not None for name in planned)
         or getattr(args, "ctx", None) is not None
         or getattr(args, "engine", None) is not None
         or getattr(args, "kv_cache", None) is not None
     )
-    return machine_fit(args) if wanted else None

@@ -5,22 +5,25 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from modelscout.catalog import Model, model_to_dict
+from modelscout.catalog import Catalog, Model, model_to_dict
 from modelscout.catalog.decoded import RowTexts, row_texts
 from modelscout.commands.common import (
     add_catalog_option,
     add_fit_options,
     examples,
     fit_for,
+    fit_options_given,
     indented,
     load,
     print_json_array,
     stdout_console,
     write_json_rows,
 )
-from modelscout.query import Query, QueryRows, parse_query, run_query
+
+if TYPE_CHECKING:
+    from modelscout.query import Query
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,13 +63,30 @@ def _positive_int(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    whole = args.json and not args.query and args.limit is None and not fit_options_given(args)
+    if whole:
+        catalog = load(args)
+        texts = row_texts(catalog)
+        if texts is not None:
+            # The whole catalogue, in its order, in one write: no query to parse or answer, so
+            # the query package is not even imported (a twentieth of this run).
+            write_json_rows(texts.all(), joined=True)
+            return 0
+    from modelscout.query import parse_query
+
     query = parse_query(" ".join(args.query))
-    catalog = load(args)
+    if not whole:
+        catalog = load(args)
+        texts = row_texts(catalog) if args.json else None
+    return _listing(args, query, catalog, texts)
+
+
+def _listing(
+    args: argparse.Namespace, query: Query, catalog: Catalog, texts: RowTexts | None
+) -> int:
+    from modelscout.query import QueryRows, run_query
+
     fit = fit_for(args, query)
-    texts = row_texts(catalog) if args.json else None
-    if texts is not None and fit is None and args.limit is None and query == Query():
-        write_json_rows(texts.all(), joined=True)  # the whole catalogue, in its order: one write
-        return 0
     rows: Sequence[Model] = run_query(catalog.models, query, fit)
     if texts is not None and isinstance(rows, QueryRows):
         positions = rows.positions if args.limit is None else rows.positions[: args.limit]

@@ -146,8 +146,11 @@ def test_a_file_not_copied_gives_its_records_as_a_tuple(tmp_path: Path) -> None:
 def test_only_the_most_recently_copied_files_keep_copies(tmp_path: Path, settled: None) -> None:
     paths = [catalogue(tmp_path / f"c{i}.json", f"m{i}") for i in range(decoded._KEEP_COPIES + 2)]
     for path in paths:
-        load_catalog(path)
-    assert copies() == [".models"] * decoded._KEEP_COPIES
+        models = load_catalog(path).models
+        assert isinstance(models, decoded.StoredModels)
+        models.copy.stem.with_suffix(".columns").write_bytes(b"the query layer's")
+    # The files kept beside a copy go with it.
+    assert copies() == [".columns"] * decoded._KEEP_COPIES + [".models"] * decoded._KEEP_COPIES
     assert [m.id for m in load_catalog(paths[-1]).models] == [f"m{len(paths) - 1}", "extra"]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -41,10 +43,12 @@ def stored(index: TextIndex) -> TextIndex:
 @given(texts, st.lists(words, max_size=10))
 def test_matching_is_substring_search(texts: list[str], asked: list[str]) -> None:
     index = TextIndex.build(texts, len(texts))
+    with patch.object(text_index, "_CHUNK_ROWS", 2):  # built a few rows at a time
+        chunked = TextIndex.build(texts, len(texts))
     loaded = stored(index)
     # Each word twice and after the others: answers remembered must be the same answers.
     for word in asked + asked:
-        for each in (index, loaded):
+        for each in (index, chunked, loaded):
             mask = each.matching(word)
             assert mask.dtype == np.bool_
             assert mask.tolist() == expected(texts, word), word

@@ -309,83 +309,123 @@ def _occurrences(
 
 
 def _build_arrays(texts: Iterable[str], count: int) -> dict[str, np.ndarray]:
-    chunks: list[bytes] = []
-    lengths = np.zeros(count + 1, dtype=np.int64)
-    first_seen: dict[bytes, int] = {}
-    seen_ids: list[npt.NDArray[np.int64]] = []
-    seen = 0
-    rows = 0
+    chunks = _Chunks(count)
     for chunk in _chunks(iter(texts)):
-        encoded = [text.encode("utf-8", "surrogatepass") for text in chunk]
-        if rows + len(encoded) > count:
-            raise ValueError(f"more than {count} texts for the text index")
-        lengths[rows + 1 : rows + 1 + len(encoded)] = [len(e) + 1 for e in encoded]
-        rows += len(encoded)
-        joined = _ROW_END.join(encoded) + _ROW_END
-        chunks.append(joined)
-        tokens = _TOKEN.findall(joined)
-        # Each token's id is the number of tokens before its first sighting: C speed, gaps closed below.
-        ids = np.fromiter(
-            map(first_seen.setdefault, tokens, counter(seen)), dtype=np.int64, count=len(tokens)
-        )
-        seen_ids.append(ids)
-        seen += len(tokens)
-    if rows != count:
-        raise ValueError(f"{rows} texts for a text index of {count}")
-    joined_text = b"".join(chunks)
-    del chunks
-    text = np.frombuffer(joined_text, dtype=np.uint8)
-    row_starts = np.cumsum(lengths).astype(_offsets_type(len(text)))
+        chunks.add(chunk)
+    if chunks.rows != count:
+        raise ValueError(f"{chunks.rows} texts for a text index of {count}")
+    text = np.frombuffer(b"".join(chunks.texts), dtype=np.uint8)
+    chunks.texts.clear()
+    row_starts = np.cumsum(chunks.lengths).astype(_offsets_type(len(text)))
 
-    vocab_tokens = sorted(first_seen)
-    rank_of_first = np.zeros(max(seen, 1), dtype=np.int64)
-    rank_of_first[np.fromiter(map(first_seen.__getitem__, vocab_tokens), np.int64)] = np.arange(
-        len(vocab_tokens)
+    vocab_tokens = sorted(chunks.first_seen)
+    rank_of_first = np.zeros(max(chunks.seen, 1), dtype=np.uint32)
+    rank_of_first[np.fromiter(map(chunks.first_seen.__getitem__, vocab_tokens), np.int64)] = (
+        np.arange(len(vocab_tokens))
     )
-    del first_seen
-    token_ids = rank_of_first[np.concatenate(seen_ids)] if seen_ids else np.zeros(0, np.int64)
-    del rank_of_first, seen_ids
-
-    is_token = _IS_TOKEN_BYTE[text]
-    # Where runs of token bytes begin and end (the last byte, a row's end, is never a token's).
-    edges = np.flatnonzero(is_token[1:] != is_token[:-1]) + 1
-    if len(text) and is_token[0]:
-        edges = np.concatenate([np.zeros(1, dtype=edges.dtype), edges])
-    token_positions, token_ends = edges[0::2], edges[1::2]
-    token_rows = np.repeat(
-        np.arange(count, dtype=np.uint32), np.diff(np.searchsorted(token_positions, row_starts))
-    )
+    chunks.first_seen.clear()
+    token_ids = rank_of_first[_joined(chunks.ids, np.int64)]
+    del rank_of_first
     by_token = np.argsort(token_ids, kind="stable")
     occurrence_starts = np.zeros(len(vocab_tokens) + 1, dtype=np.int64)
     np.cumsum(np.bincount(token_ids, minlength=len(vocab_tokens)), out=occurrence_starts[1:])
-    occurrence_starts = occurrence_starts.astype(_offsets_type(len(token_ids)))
+    del token_ids
+    offsets_type = np.uint16 if int(chunks.lengths.max(initial=0)) <= 2**16 else np.uint32
 
     vocab_bytes = _ROW_END.join(vocab_tokens) + _ROW_END if vocab_tokens else b""
     vocab = np.frombuffer(vocab_bytes, dtype=np.uint8)
     token_starts = np.zeros(len(vocab_tokens) + 1, dtype=np.int64)
-    np.cumsum([len(t) + 1 for t in vocab_tokens], out=token_starts[1:])
-    token_starts = token_starts.astype(_offsets_type(len(vocab)))
+    np.cumsum(
+        np.fromiter(map(len, vocab_tokens), np.int64, len(vocab_tokens)) + 1, out=token_starts[1:]
+    )
+    del vocab_tokens
     arrays: dict[str, np.ndarray] = {
         "text": text,
         "row_starts": row_starts,
         "vocab": vocab,
-        "token_starts": token_starts,
+        "token_starts": token_starts.astype(_offsets_type(len(vocab))),
         "suffixes": _suffix_array(vocab),
-        "occurrence_starts": occurrence_starts,
-        "occurrence_rows": token_rows[by_token],
+        "occurrence_starts": occurrence_starts.astype(_offsets_type(len(by_token))),
+        "occurrence_rows": _joined(chunks.token_rows, np.uint32)[by_token],
         # Offsets in the row rather than in all texts: two bytes each, not four, for texts this short.
-        "occurrence_offsets": (token_positions - row_starts[token_rows])[by_token].astype(
-            np.uint16 if int(lengths.max(initial=0)) <= 2**16 else _offsets_type(len(text))
-        ),
-        # A token at the very start has none before it: the end byte stands in (as between rows).
-        "bytes_before": text[np.maximum(token_positions - 1, 0)][by_token],
-        "bytes_after": text[token_ends][by_token],
+        "occurrence_offsets": _joined(chunks.offsets, np.uint32)[by_token].astype(offsets_type),
+        "bytes_before": _joined(chunks.before, np.uint8)[by_token],
+        "bytes_after": _joined(chunks.after, np.uint8)[by_token],
     }
+    del by_token
     # Without masks an index answers short words from its tokens: the masks are built so.
     arrays["mask_patterns"] = np.zeros(0, dtype=np.int64)
     arrays["masks"] = np.zeros(0, dtype=np.uint8)
-    arrays.update(_pattern_masks(TextIndex(arrays, count), is_token))
+    arrays.update(_pattern_masks(TextIndex(arrays, count), chunks.separator_rows))
     return arrays
+
+
+class _Chunks:
+    """The texts, tokenized a chunk of rows at a time: each chunk's arrays are small, so building
+    at a million rows never holds a temporary the size of all the texts' bytes in int64s."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.rows = 0
+        self.lengths = np.zeros(count + 1, dtype=np.int64)  # of each row's bytes and its end byte
+        self.texts: list[bytes] = []
+        # Each token's id is the number of tokens before its first sighting: dict.setdefault at C
+        # speed, the gaps closed once all are seen.
+        self.first_seen: dict[bytes, int] = {}
+        self.seen = 0
+        self.ids: list[np.ndarray] = []
+        self.token_rows: list[np.ndarray] = []
+        self.offsets: list[np.ndarray] = []  # of each token in its row
+        self.before: list[np.ndarray] = []  # the byte before each token, and after it
+        self.after: list[np.ndarray] = []
+        self.separator_rows: dict[int, BoolMask] = {}  # rows holding each ASCII separator byte
+
+    def add(self, chunk: list[str]) -> None:
+        encoded = [text.encode("utf-8", "surrogatepass") for text in chunk]
+        first_row = self.rows
+        if first_row + len(encoded) > self.count:
+            raise ValueError(f"more than {self.count} texts for the text index")
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1
+        self.lengths[first_row + 1 : first_row + 1 + len(encoded)] = lengths
+        self.rows += len(encoded)
+        joined = _ROW_END.join(encoded) + _ROW_END
+        self.texts.append(joined)
+        tokens = _TOKEN.findall(joined)
+        ids = map(self.first_seen.setdefault, tokens, counter(self.seen))
+        self.ids.append(np.fromiter(ids, dtype=np.int64, count=len(tokens)))
+        self.seen += len(tokens)
+
+        text = np.frombuffer(joined, dtype=np.uint8)
+        row_starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=row_starts[1:])
+        is_token = _IS_TOKEN_BYTE[text]
+        # Where runs of token bytes begin and end (the last byte, a row's end, is never a token's).
+        edges = np.flatnonzero(is_token[1:] != is_token[:-1]) + 1
+        if is_token[0]:
+            edges = np.concatenate([np.zeros(1, dtype=edges.dtype), edges])
+        starts, ends = edges[0::2], edges[1::2]
+        rows = np.searchsorted(row_starts, starts, side="right") - 1
+        self.token_rows.append((rows + first_row).astype(np.uint32))
+        self.offsets.append((starts - row_starts[rows]).astype(np.uint32))
+        # A token at the chunk's start reads the chunk's last byte, an end byte as before it.
+        self.before.append(text[starts - 1])
+        self.after.append(text[ends])
+
+        others = np.flatnonzero(~is_token & (text < 128))
+        other_rows = np.searchsorted(row_starts, others, side="right") - 1
+        inside = others < row_starts[other_rows + 1] - 1  # not the byte ending the row
+        values, other_rows = text[others[inside]], other_rows[inside] + first_row
+        for value in np.unique(values).tolist():
+            if value not in self.separator_rows:
+                self.separator_rows[value] = np.zeros(self.count, dtype=np.bool_)
+            self.separator_rows[value][other_rows[values == value]] = True
+
+
+def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
+    """The parts as one array; the list is emptied, so that they are freed as soon as used."""
+    joined = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+    parts.clear()
+    return joined
 
 
 def _offsets_type(size: int) -> type[np.integer]:
@@ -401,13 +441,13 @@ def _chunks(texts: Iterator[str]) -> Iterator[list[str]]:
 
 def _suffix_array(vocab: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint32]:
     """Every token byte's position in the vocabulary, ordered by the `_KEY_BYTES` bytes from it."""
-    positions = np.flatnonzero(_IS_TOKEN_BYTE[vocab])
+    positions = np.flatnonzero(_IS_TOKEN_BYTE[vocab]).astype(_offsets_type(len(vocab)))
     padded = np.concatenate([vocab, np.zeros(_KEY_BYTES, dtype=np.uint8)])
     keys = np.zeros(len(positions), dtype=np.uint64)
     for offset in range(_KEY_BYTES):
         keys <<= np.uint64(8)
         keys |= padded[positions + offset]
-    return positions[np.argsort(keys, kind="stable")].astype(_offsets_type(len(vocab)))
+    return positions[np.argsort(keys, kind="stable")]
 
 
 def _pattern_code(pattern: bytes) -> int:
@@ -415,26 +455,13 @@ def _pattern_code(pattern: bytes) -> int:
     return int.from_bytes(b"\x01" + pattern, "big")
 
 
-def _pattern_masks(index: TextIndex, is_token: BoolMask) -> dict[str, np.ndarray]:
+def _pattern_masks(index: TextIndex, separator_rows: dict[int, BoolMask]) -> dict[str, np.ndarray]:
     """Packed row masks of the patterns a suffix-array answer would be slow for: each byte in
     the texts (one letter is in most rows), and the runs of two or three token bytes held by many
     tokens or many occurrences ("in" is in 1.4 million occurrences at a million models)."""
-    text, row_starts, count = index._text, index._row_starts, index.count
-    patterns: list[bytes] = [bytes([b]) for b in _TOKEN_BYTES]
-    others = np.flatnonzero(~is_token & (text < 128))
-    other_rows = np.searchsorted(row_starts, others, side="right") - 1
-    inside = others < row_starts[other_rows + 1] - 1  # not the byte ending the row
-    others, other_rows = others[inside], other_rows[inside]
-    values = text[others]
-    masks: list[npt.NDArray[np.uint8]] = []
-    codes: list[int] = []
-    for value in np.unique(values).tolist():
-        mask = np.zeros(count, dtype=np.bool_)
-        mask[other_rows[values == value]] = True
-        codes.append(_pattern_code(bytes([value])))
-        masks.append(np.packbits(mask))
-    patterns += _slow_patterns(index)
-    for pattern in patterns:
+    codes = [_pattern_code(bytes([value])) for value in separator_rows]
+    masks = [np.packbits(rows) for rows in separator_rows.values()]
+    for pattern in [bytes([b]) for b in _TOKEN_BYTES] + _slow_patterns(index):
         mask = index._rows_holding(pattern)
         if mask.any():
             codes.append(_pattern_code(pattern))
@@ -446,23 +473,23 @@ def _pattern_masks(index: TextIndex, is_token: BoolMask) -> dict[str, np.ndarray
 def _slow_patterns(index: TextIndex) -> list[bytes]:
     """Runs of two and three token bytes whose answer from the tokens would take over about two
     milliseconds: about 100 ns for each token holding the run and 5 ns for each occurrence of it."""
-    suffixes = index._suffixes.astype(np.int64)
+    suffixes = index._suffixes
     vocab = np.concatenate([np.frombuffer(index._vocab, dtype=np.uint8), np.zeros(2, np.uint8)])
     token_of_byte = np.repeat(
         np.arange(len(index._token_starts) - 1, dtype=np.uint32), np.diff(index._token_starts)
     )
-    tokens = token_of_byte[suffixes]
+    occurrences = np.diff(index._occurrence_starts)[token_of_byte[suffixes]]
     del token_of_byte
-    occurrences = np.diff(index._occurrence_starts)[tokens]
-    slot = np.full(256, -1, dtype=np.int64)
+    slot = np.full(256, -1, dtype=np.int32)
     slot[np.frombuffer(_TOKEN_BYTES, dtype=np.uint8)] = np.arange(len(_TOKEN_BYTES))
-    code = np.zeros(len(suffixes), dtype=np.int64)
+    code = np.zeros(len(suffixes), dtype=np.int32)  # below 36 ** 3
     valid = np.ones(len(suffixes), dtype=np.bool_)
     slow: list[bytes] = []
     for length in (1, 2, 3):
         at = slot[vocab[suffixes + length - 1]]
         valid &= at >= 0
-        code = code * len(_TOKEN_BYTES) + at
+        code *= len(_TOKEN_BYTES)
+        code += at
         if length == 1:
             continue
         bins = len(_TOKEN_BYTES) ** length

@@ -72,7 +72,8 @@ async def test_d_pulls_the_default_variant_with_progress_and_marks_the_row(
 async def test_cancel_stops_promptly_keeps_partial_data_and_retry_resumes(
     hub: HubServer, tmp_path: Path
 ) -> None:
-    repo = hub.add_repo(PICO, {BIG: model_bytes(3 * MIB, "c"), "config.json": b"{}"})
+    config = b"{}"
+    repo = hub.add_repo(PICO, {BIG: model_bytes(3 * MIB, "c"), "config.json": config})
     release = hub.stall_after(PICO, BIG, after_bytes=MIB)
     app = make_app()
     try:
@@ -80,12 +81,21 @@ async def test_cancel_stops_promptly_keeps_partial_data_and_retry_resumes(
             await settle(pilot)
             select(app, "pico-1.7b")
             await pilot.press("d")
-            await wait_until(pilot, lambda: hub.sent(PICO, BIG) >= MIB)
+            await wait_until(pilot, lambda: app.downloads.statuses())
+            (job_id,) = [s.job_id for s in app.downloads.statuses()]
+            # Files come in name order: config.json, then the MiB sent before the stall. Wait for
+            # the job to hold them on disk; bytes the server has sent may still be in the socket.
+            stalled_at = len(config) + MIB
+            await wait_until(
+                pilot, lambda: app.downloads.queue.progress(job_id).bytes_done >= stalled_at
+            )
             await pilot.press("p")
             await settle(pilot)
             await pilot.press("c")
             # The transfer is stalled mid-file: only the cancel can end it.
             await wait_until(pilot, lambda: job_states(app) == [JobState.CANCELLED], timeout_s=2)
+            (cancelled,) = app.downloads.statuses()
+            assert cancelled.progress.bytes_done == stalled_at  # nothing counted twice or lost
             partial = (
                 tmp_path
                 / "hf-cache"
@@ -93,7 +103,7 @@ async def test_cancel_stops_promptly_keeps_partial_data_and_retry_resumes(
                 / "blobs"
                 / f"{repo.files[BIG].etag}.incomplete"
             )
-            assert partial.stat().st_size >= MIB
+            assert partial.stat().st_size == cancelled.progress.bytes_done - len(config) == MIB
             # The panel redraws from the job's update message, a moment after the state flips.
             await wait_until(pilot, lambda: "cancelled" in str(app.screen.table.get_row_at(0)[2]))
 
@@ -101,7 +111,9 @@ async def test_cancel_stops_promptly_keeps_partial_data_and_retry_resumes(
             await pilot.press("r")
             await wait_until(pilot, lambda: job_states(app) == [JobState.DONE])
             ranges = [r.range for r in hub.file_requests(repo.files[BIG].etag)]
-            assert ranges[-1] is not None and ranges[-1].startswith("bytes=")  # resumed
+            assert ranges[-1] == f"bytes={MIB}-"  # resumed from exactly the data kept
+            done = app.downloads.statuses()[0].path
+            assert done is not None and (done / BIG).read_bytes() == repo.files[BIG].data
     finally:
         release.set()
 

@@ -155,6 +155,10 @@ class DownloadJob:
         return outcome
 
     def progress(self) -> Progress:
+        """Where the job is at this moment. `on_progress` hears of it at most every interval and not
+        at all while a transfer stalls; this is exact: `bytes_done` counts a block only once the
+        file on disk holds it, so it is what a cancel leaves for the next attempt to resume from.
+        """
         with self._lock:
             return self._snapshot(self._speed)
 

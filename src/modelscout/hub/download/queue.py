@@ -6,6 +6,7 @@ Usage (from any thread; nothing here touches a UI)::
     job_id = queue.submit("Qwen/Qwen3-0.6B", "gguf:Q4_K_M", on_update=callback)
     queue.cancel(job_id)            # stops within a fraction of a second, keeps the partial data
     queue.retry(job_id)             # queues it again; it resumes from that partial data
+    queue.progress(job_id)          # exact, now: the bytes on disk (updates are throttled)
     for status in queue.jobs():     # frozen JobStatus snapshots, oldest first
         ...
 
@@ -190,6 +191,15 @@ class DownloadQueue:
     def get(self, job_id: int) -> JobStatus:
         with self._lock:
             return self._status[job_id]
+
+    def progress(self, job_id: int) -> Progress:
+        """A job's progress now, asked of the running job itself rather than taken from its last
+        update: updates are throttled and stop while a transfer stalls, and this counts every byte
+        already on disk (`DownloadJob.progress`)."""
+        with self._lock:
+            job = self._running.get(job_id)
+            status = self._status[job_id]
+        return job.progress() if job is not None else status.progress
 
     def active(self) -> bool:
         """Whether any job is queued or running (the TUI asks before quitting while this is true)."""

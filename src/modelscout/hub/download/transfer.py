@@ -143,6 +143,8 @@ def fetch(
 ) -> None:
     """Bring `partial` up to the whole file, continuing from what it holds, and verify it.
 
+    `on_bytes(n)` is called once n more bytes are in the file itself (flushed, not held in a
+    buffer), so a count of them says what a cancelled or stalled transfer has left on disk.
     Raises DownloadCancelled when `stop()` turns true (checked for every block received), a
     transport error or ShortRead when the connection drops (the caller retries; the data received so
     far stays), and DownloadError when the finished file does not match its checksum or its size,
@@ -188,6 +190,7 @@ def fetch(
                             f"the server sent more than the {size_bytes} bytes of {partial.name}",
                         )
                     out.write(block)
+                    out.flush()  # counted below only once the file holds it, not a buffer
                     if background is not None:
                         background.update(block)
                     have += len(block)

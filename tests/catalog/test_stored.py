@@ -38,6 +38,7 @@ def path(tmp_path: Path) -> Path:
             name=f"{'Alpha' if i % 3 else 'Beta'} {i}",
             repo_id=f"org/Repo-{i // 2}",  # pairs of twins
             gguf_repo_id=f"quant/Repo-{i}-GGUF" if i % 5 == 0 else None,
+            reasoning=i % 2 == 0,  # the first of each pair of twins is the reasoning row
             architecture=full_attention(32, 8, 128) if i % 2 else None,
             notes="ü" * i,  # records of different lengths
         )
@@ -227,5 +228,5 @@ def test_a_downloaded_repo_is_named_as_the_catalogue_names_it(path: Path, repo: 
     models, want = opened(path), expected(path)
     named = name_for_repo(models, repo)
     assert named == name_for_repo(want, repo)
-    wanted = {"org/repo-3": "Beta 6", "quant/repo-10-gguf": "Alpha 10 (GGUF)"}
+    wanted = {"org/repo-3": "Alpha 7", "quant/repo-10-gguf": "Alpha 10 (GGUF)"}
     assert named == wanted.get(repo.lower())

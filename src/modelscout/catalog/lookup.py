@@ -62,8 +62,10 @@ def name_for_repo(models: Sequence[Model], repo_id: str) -> str | None:
     """The catalogue's name for a downloaded repo: the model whose weights it holds, else the
     model whose GGUF repo it is, marked as such; None for a repo the catalogue does not know."""
     wanted = repo_id.lower()
-    for position in positions_of(models, "repo", wanted):
-        return models[position].name
-    for position in positions_of(models, "gguf", wanted):
-        return f"{models[position].name} (GGUF)"
+    for table, mark in (("repo", ""), ("gguf", " (GGUF)")):
+        rows = [models[p] for p in positions_of(models, table, wanted)]
+        if rows:
+            # Twins share a repo: its reasoning rows are variants of the plain one.
+            plain = next((m for m in rows if not m.reasoning), rows[0])
+            return plain.name + mark
     return None

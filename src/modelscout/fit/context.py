@@ -81,25 +81,42 @@ class FitContext:
         if full is not None:
             found = (full.verdict, full.best, full.context_tokens)
         else:
-            capacity = self._capacity
-            quants = quants_for(model, self.options.engine)
-            context = context_for(model, self.context_tokens)
-            kv = kv_for(model, context, self.options).bytes
-            weights_of = lambda q: weights_bytes(model.total_params_b, q.bits_per_weight)  # noqa: E731
-            best_verdict = placement(weights_of(quants[-1]), kv, capacity)[0]
-            best = None
-            if model.weights_available and best_verdict is not Verdict.NO:
-                for quant in quants:
-                    if placement(weights_of(quant), kv, capacity)[0] is best_verdict:
-                        best = quant_fit(model, quant, capacity, kv)
-                        break
-            if best is not None:
-                found = (best.verdict, best, context)
-            else:
-                no = Verdict.NO if model.weights_available else Verdict.UNAVAILABLE
-                found = (no, None, context)
+            found = self._headline_of(model)
         self._headline[model.id] = found
         return found
+
+    def _headline_of(self, model: Model) -> tuple[Verdict, QuantFit | None, int]:
+        capacity = self._capacity
+        quants = quants_for(model, self.options.engine)
+        context = context_for(model, self.context_tokens)
+        kv = kv_for(model, context, self.options).bytes
+        weights_of = lambda q: weights_bytes(model.total_params_b, q.bits_per_weight)  # noqa: E731
+        best_verdict = placement(weights_of(quants[-1]), kv, capacity)[0]
+        best = None
+        if model.weights_available and best_verdict is not Verdict.NO:
+            for quant in quants:
+                if placement(weights_of(quant), kv, capacity)[0] is best_verdict:
+                    best = quant_fit(model, quant, capacity, kv)
+                    break
+        if best is not None:
+            return best.verdict, best, context
+        no = Verdict.NO if model.weights_available else Verdict.UNAVAILABLE
+        return no, None, context
+
+    def uncached_answers(self, model: Model) -> tuple[bool, float | None, int | None]:
+        """`fits`, `est_tps` and `fit_rank` at once, kept nowhere: the query index asks each
+        model once for its columns, and a dict per model would hold a million entries."""
+        verdict, best, _ = self._headline.get(model.id) or self._headline_of(model)
+        return _answers(verdict, best.est_tps if best is not None else None)
+
+    def uncached_ctx_fit(self, model: Model) -> int | None:
+        """`ctx_fit`, kept nowhere (as `uncached_answers`): the quantisation `headline` chose is
+        the one `model_fit` chooses."""
+        found = self._ctx.get(model.id, -1)
+        if found != -1:
+            return found
+        best = (self._headline.get(model.id) or self._headline_of(model))[1]
+        return context_fits(model, self._capacity, self.options).get(best.quant) if best else None
 
     def expert_offload(self, model: Model) -> ExpertOffload | None:
         """The MoE answer: experts in RAM, the rest on the GPUs (see estimate.expert_offload)."""
@@ -125,14 +142,19 @@ class FitContext:
         return found
 
     def fits(self, model: Model) -> bool:
-        return self.quick(model)[0].value < Verdict.NO.value
+        return _answers(*self.quick(model))[0]
 
     def est_tps(self, model: Model) -> float | None:
         return self.quick(model)[1]
 
     def fit_rank(self, model: Model) -> int | None:
-        return self.quick(model)[0].value
+        return _answers(*self.quick(model))[2]
 
     def summary(self) -> str:
         """One line for a header: '1× H100 80GB HBM3 80 GiB · 126 GiB RAM · 16 cores · ctx 8k'."""
         return hardware_summary(self.hardware, self.context_tokens)
+
+
+def _answers(verdict: Verdict, est_tps: float | None) -> tuple[bool, float | None, int | None]:
+    """What the query engine reads of a verdict: fits here, the speed, the verdict's rank."""
+    return verdict.value < Verdict.NO.value, est_tps, verdict.value

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from modelscout import units
 from modelscout.catalog.model import TIERS, Model, Openness
@@ -95,6 +95,18 @@ class FitLookup(Protocol):
     def fit_rank(self, model: Model) -> int | None: ...
 
     def ctx_fit(self, model: Model) -> int | None: ...
+
+
+@runtime_checkable
+class OnePassFit(FitLookup, Protocol):
+    """A fit that can also answer for each model of a whole catalogue without keeping the answer:
+    the index reads every model once per fit, and a fit's per-model cache would hold them all."""
+
+    def uncached_answers(self, model: Model) -> tuple[bool, float | None, int | None]:
+        """`fits`, `est_tps` and `fit_rank` at once."""
+        ...
+
+    def uncached_ctx_fit(self, model: Model) -> int | None: ...
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""The query index must return exactly what the per-call engine returns, whatever came before."""
+"""The query index must return exactly what the per-call engine returns, whatever came before.
+
+Every test runs against the columns (forced on for these few hundred models) and against the
+small catalogues' path."""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from modelscout.query.index import QueryIndex, index_for
 from modelscout.query.language import Comparison
 
 CATALOG: tuple[Model, ...] = parse_catalog(catalog_document(600, seed=7), "gen")[0]
+# Up to how many models the reference engine answers: 0 forces the columns.
+ENGINES = pytest.mark.parametrize("small", [0, 10_000], ids=["columns", "reference"])
 
 words = st.lists(
     st.sampled_from(["q", "qw", "qwen", "instruct", "in", "gguf", "llama", "7b", "mi", "-a", "x"]),
@@ -58,13 +63,14 @@ queries = st.builds(
 @settings(max_examples=60, deadline=None)
 @given(st.lists(queries, min_size=1, max_size=8))
 def test_index_matches_the_per_call_engine_over_a_session(session: list[Query]) -> None:
-    index = QueryIndex(CATALOG)
+    index = QueryIndex(CATALOG, small=0)
     for query in session:
         assert index.run(query) == run_query_per_call(CATALOG, query), query.to_text()
 
 
-def test_typing_a_word_and_deleting_it_gives_the_same_rows_each_step() -> None:
-    index = QueryIndex(CATALOG)
+@ENGINES
+def test_typing_a_word_and_deleting_it_gives_the_same_rows_each_step(small: int) -> None:
+    index = QueryIndex(CATALOG, small)
     texts = ["i", "in", "ins", "inst", "instr", "inst", "in", "", "tier:small", "tier:small q"]
     texts += ["tier:small qw", "tier:small,tiny qw", "qw sort:-downloads", "qwe sort:name,-total"]
     for text in texts:
@@ -78,8 +84,9 @@ def test_run_query_uses_one_index_per_catalogue_and_agrees_with_the_reference() 
     assert run_query(CATALOG, query) == run_query_per_call(list(CATALOG), query)
 
 
-def test_positions_of_a_full_sort_are_a_permutation() -> None:
-    positions = QueryIndex(CATALOG).positions(parse_query("sort:-intelligence"))
+@ENGINES
+def test_positions_of_a_full_sort_are_a_permutation(small: int) -> None:
+    positions = QueryIndex(CATALOG, small).positions(parse_query("sort:-intelligence"))
     assert sorted(positions) == list(range(len(CATALOG)))
 
 
@@ -97,11 +104,14 @@ class _NoFit:
         return None if model.context_tokens is None else model.context_tokens // 2
 
 
-@pytest.mark.parametrize("text", ["fits", "fits sort:tps", "sort:-best,name", "qw sort:fit,-tps"])
-def test_hardware_queries_match(text: str) -> None:
+@ENGINES
+@pytest.mark.parametrize(
+    "text", ["fits", "fits sort:tps", "sort:-best,name", "qw sort:fit,-tps", "sort:-ctxfit"]
+)
+def test_hardware_queries_match(text: str, small: int) -> None:
     query = parse_query(text)
     fit = _NoFit()
-    assert QueryIndex(CATALOG).run(query, fit) == run_query_per_call(CATALOG, query, fit)
+    assert QueryIndex(CATALOG, small).run(query, fit) == run_query_per_call(CATALOG, query, fit)
 
 
 class _OtherFit(_NoFit):
@@ -154,7 +164,7 @@ def test_hardware_queries_match_over_a_session_with_two_machines(
     session: list[tuple[Query, bool, tuple[SortKey, ...], int, tuple[Comparison, ...]]],
 ) -> None:
     machines = (_NoFit(), _OtherFit())
-    index = QueryIndex(CATALOG)
+    index = QueryIndex(CATALOG, small=0)
     for base, fits, sort, machine, tps in session:
         query = base.with_(fits=fits, sort=sort, fit_comparisons=tps)
         fit = machines[machine]
@@ -162,10 +172,13 @@ def test_hardware_queries_match_over_a_session_with_two_machines(
 
 
 def test_hardware_queries_are_answered_at_once_after_warming_for_that_fit() -> None:
-    models = parse_catalog(catalog_document(2_500, seed=5), "gen")[0]
-    index = QueryIndex(models)
+    models = CATALOG
+    index = QueryIndex(models, small=0)
     fit, other = _NoFit(), _OtherFit()
     query = parse_query("fits sort:best")
+    assert not index.answers_at_once(parse_query("qw"))  # the columns are not built yet
+    index.warm()
+    assert index.answers_at_once(parse_query("qw sort:-release tier:small"))
     assert not index.answers_at_once(query, fit)
     index.warm([SortKey("best", False)], fit)
     assert index.answers_at_once(query, fit)
@@ -175,14 +188,16 @@ def test_hardware_queries_are_answered_at_once_after_warming_for_that_fit() -> N
     assert index.run(query, fit) == run_query_per_call(models, query, fit)
 
 
-def test_hardware_queries_without_a_fit_raise_the_same_error() -> None:
+@ENGINES
+def test_hardware_queries_without_a_fit_raise_the_same_error(small: int) -> None:
     for text in ("fits", "sort:tps", "tps>20", "sort:ctxfit"):
         with pytest.raises(QueryError):
-            QueryIndex(CATALOG).run(parse_query(text))
+            QueryIndex(CATALOG, small).run(parse_query(text))
 
 
-def test_rows_view_reads_like_the_list() -> None:
-    index = QueryIndex(CATALOG)
+@ENGINES
+def test_rows_view_reads_like_the_list(small: int) -> None:
+    index = QueryIndex(CATALOG, small)
     query = parse_query("tier:small qw sort:-downloads")
     listed = index.run(query)
     view = index.rows(query)
@@ -190,6 +205,8 @@ def test_rows_view_reads_like_the_list() -> None:
     assert list(view) == listed and view == listed
     assert view[0] is listed[0] and view[-1] is listed[-1]
     assert view[1:3] == listed[1:3]
-    assert view.row_of(listed[2]) == 2
-    missing = next(m for m in CATALOG if m not in listed)
-    assert view.row_of(missing) is None
+
+
+def test_a_large_catalogue_is_answered_by_columns_and_a_small_one_without_numpy() -> None:
+    assert QueryIndex(CATALOG, small=0)._large() is not None
+    assert QueryIndex(CATALOG)._large() is None  # 600 models: the reference engine

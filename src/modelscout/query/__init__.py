@@ -1,8 +1,9 @@
 """The query language and the one way to answer it, for the CLI and the TUI alike.
 
 Callers parse with `parse_query` and answer with `run_query`; behind it each catalogue has a
-`QueryIndex` (built on first use, columns built once) that answers in milliseconds at 100,000
-models. `run_query_per_call` is the reference engine the index is held equal to by property tests.
+`QueryIndex` (the reference engine for a small catalogue, numpy columns built once for a large
+one) that answers in milliseconds at a million models. `run_query_per_call` is the reference
+engine the columns are held equal to by property tests.
 """
 
 from __future__ import annotations

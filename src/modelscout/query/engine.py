@@ -1,12 +1,12 @@
 """The reference engine: every test on every model, then a sort, nothing kept between calls.
 
-The query index (`index.py`) answers the same queries from prebuilt columns; property tests hold the
+The column index (`column_index.py`) answers the same queries from prebuilt columns; property tests hold the
 two equal, so this module is the definition of what a query means.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from modelscout.catalog.model import Model
@@ -101,7 +101,17 @@ def sort_models(
     models: Sequence[Model], keys: Sequence[SortKey], fit: FitLookup | None = None
 ) -> list[Model]:
     """Stable multi-key sort; a model whose value is unknown goes last whichever the direction."""
-    rows = list(models)
+    return [models[i] for i in sort_positions(models, range(len(models)), keys, fit)]
+
+
+def sort_positions(
+    models: Sequence[Model],
+    positions: Iterable[int],
+    keys: Sequence[SortKey],
+    fit: FitLookup | None,
+) -> list[int]:
+    """`positions` (of `models`) in `sort_models`' order."""
+    rows = list(positions)
     for sort_key in reversed(keys):
         value_of = sort_value(sort_key.key, fit)
         descending = sort_key.descending
@@ -109,18 +119,30 @@ def sort_models(
             # "best" already orders fits before misfits and capable before weak; reversing it
             # would put what cannot run first, which no one wants, so '-best' means the same.
             descending = False
-        pairs = [(value_of(m), m) for m in rows]
-        known = [(v, m) for v, m in pairs if v is not None]
-        unknown = [m for v, m in pairs if v is None]
+        pairs = [(value_of(models[i]), i) for i in rows]
+        known = [(v, i) for v, i in pairs if v is not None]
+        unknown = [i for v, i in pairs if v is None]
         known.sort(key=lambda pair: pair[0], reverse=descending)
-        rows = [m for _, m in known] + unknown
+        rows = [i for _, i in known] + unknown
     return rows
+
+
+def select_positions(
+    models: Sequence[Model], query: Query, fit: FitLookup | None = None
+) -> list[int]:
+    """`run_query_per_call`'s rows as positions in `models`: the small catalogues' engine too,
+    where a few thousand tests per key cost less than building columns."""
+    tests = predicates(query, fit)
+    kept = (
+        [i for i, m in enumerate(models) if all(t(m) for t in tests)]
+        if tests
+        else list(range(len(models)))
+    )
+    return sort_positions(models, kept, query.sort, fit) if query.sort else kept
 
 
 def run_query_per_call(
     models: Sequence[Model], query: Query, fit: FitLookup | None = None
 ) -> list[Model]:
     """The reference engine: every test on every model, then a sort, with nothing kept between calls."""
-    tests = predicates(query, fit)
-    kept = [m for m in models if all(t(m) for t in tests)] if tests else list(models)
-    return sort_models(kept, query.sort, fit) if query.sort else kept
+    return [models[i] for i in select_positions(models, query, fit)]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from modelscout.hub.download.cache import LocalRepo
 from modelscout.hub.download.queue import JobState
 from modelscout.tui.screens.confirm import ConfirmScreen
 from modelscout.tui.screens.downloads import DownloadsScreen
@@ -143,6 +144,38 @@ async def test_quitting_mid_download_asks_first(hub: HubServer) -> None:
             assert job.state is JobState.CANCELLED  # stopped, not left running behind the app
     finally:
         release.set()
+
+
+async def test_a_cache_that_cannot_be_scanned_is_one_warning_and_a_later_scan_recovers(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "hf-cache"
+    pico = LocalRepo(PICO, 3 * MIB, 2, cache / "models--acme--Pico-1.7B", (), MIB, 0.0)
+    scans: list[tuple[LocalRepo, ...] | OSError] = [PermissionError(13, "Permission denied")]
+
+    def scan() -> tuple[LocalRepo, ...]:
+        result = scans.pop(0)
+        if isinstance(result, OSError):
+            raise result
+        return result
+
+    app = make_app()
+    app.downloads.scan_local = scan  # type: ignore[method-assign]
+    notices = record_notices(app)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)  # the main screen scans the cache as it opens
+        await wait_until(pilot, lambda: notices)
+        assert notices == [
+            ("warning", "cannot scan the download cache: [Errno 13] Permission denied")
+        ]
+        assert app.downloads.on_disk == {} and "disk" not in [c.key for c in table(app).columns]
+
+        scans.append((pico,))
+        app.downloads.rescan()
+        await wait_until(pilot, lambda: "disk" in [c.key for c in table(app).columns])
+        assert app.downloads.on_disk == {PICO.lower(): 4 * MIB}  # the partial MiB included
+        assert app.downloads.partial == {PICO.lower()}
+        assert len(notices) == 1 and app.return_code is None
 
 
 async def test_quit_without_downloads_does_not_ask() -> None:

@@ -27,7 +27,8 @@ from modelscout.query import Query, parse_query
 from modelscout.tui.background.fit_source import FitSource, detect_fit_source
 from modelscout.tui.background.idle_gc import IdleCollector
 from modelscout.tui.commands import ModelscoutCommands
-from modelscout.tui.downloads import Downloads, JobUpdated
+from modelscout.tui.downloads import Downloads
+from modelscout.tui.messages import CacheScanned, JobUpdated, PullListed, PullNotListed
 from modelscout.tui.screens.confirm import ConfirmScreen
 from modelscout.tui.screens.help import HelpScreen, Section, binding_rows, screen_sections
 from modelscout.tui.screens.main import MainScreen
@@ -132,8 +133,18 @@ class ModelscoutApp(ReportsWorkerErrors, App[None]):
             event.stop()
             focused.insert_text_at_cursor(event.character)
 
+    # The downloads' threads and workers report here; `Downloads` keeps the state.
     def on_job_updated(self, message: JobUpdated) -> None:
         self.downloads.apply(message.status)
+
+    def on_pull_listed(self, message: PullListed) -> None:
+        self.downloads.listed(message)
+
+    def on_pull_not_listed(self, message: PullNotListed) -> None:
+        self.downloads.not_listed(message)
+
+    def on_cache_scanned(self, message: CacheScanned) -> None:
+        self.downloads.set_on_disk(message.sizes, message.partial)
 
     async def action_quit(self) -> None:
         """Quit; while downloads run, ask first (their partial data is kept for the next pull)."""

@@ -5,8 +5,10 @@ what is already on disk.
 `Downloads` posts every update to the app as a `JobUpdated` message (thread-safe and never blocking
 a download); the app hands it to `apply` on the UI thread, which keeps the latest status of each job,
 announces state changes as notifications and publishes `changed` for what shows jobs.
-`on_disk` holds the size of every repo in the Hugging Face cache (scanned in a worker) and
-`disk_changed` tells the main table to redraw its "On disk" column.
+Its workers (listing a pull's repos, scanning the cache) report the same way, by the messages of
+`modelscout.tui.messages`, which the app hands back to `listed`, `not_listed` and `set_on_disk`.
+`on_disk` holds the size of every repo in the Hugging Face cache and `disk_changed` tells the main
+table to redraw its "On disk" column.
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ from modelscout.hub.download.queue import DEFAULT_MAX_RUNNING, DownloadQueue, Jo
 from modelscout.hub.download.request import Progress
 from modelscout.hub.download.variants import ALL, GGUF_PREFIX, RepoListing, Variant
 from modelscout.hub.env import HubEnv
+from modelscout.tui.messages import (
+    CacheScanned,
+    JobUpdated,
+    Notice,
+    PullListed,
+    PullNotListed,
+    WorkerNotice,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -61,14 +71,6 @@ DOWNLOAD_BINDINGS: list[BindingType] = [
 
 
 _NO_PROGRESS = Progress(bytes_done=0, bytes_total=None, files_done=0, files_total=0)
-
-
-class JobUpdated(Message):
-    """A download job changed (posted from the job's thread)."""
-
-    def __init__(self, status: JobStatus) -> None:
-        super().__init__()
-        self.status = status
 
 
 def runs_here(model: Model, fit: FitContext | None, variant: Variant) -> str | None:
@@ -171,8 +173,12 @@ class Downloads:
 
     def _forward(self, status: JobStatus) -> None:
         """Called on a download thread: hand the update to the UI thread without waiting for it."""
+        self._post(JobUpdated(status))
+
+    def _post(self, message: Message) -> None:
+        """Send the app a message from another thread; it never waits for the UI thread."""
         with suppress(RuntimeError):  # the app has closed
-            self.app.post_message(JobUpdated(status))
+            self.app.post_message(message)
 
     def apply(self, status: JobStatus) -> None:
         """Take a job update on the UI thread (the app's `JobUpdated` handler calls this)."""
@@ -253,32 +259,27 @@ class Downloads:
         try:
             offer = self.offer_for(model, fit)
         except DownloadError as exc:
-            self._call(self._not_prepared, model, fit, pick, entry, str(exc))
+            self._post(PullNotListed(model, fit, pick, entry, str(exc)))
             return
-        self._call(self._prepared, offer, pick, entry)
+        self._post(PullListed(offer, pick, entry))
 
-    def _prepared(
-        self, offer: Offer, pick: Callable[[Offer], None] | None, entry: int | None
-    ) -> None:
+    def listed(self, message: PullListed) -> None:
+        """Start the listed pull, or let the picker choose (UI thread: the app's handler)."""
+        offer, entry = message.offer, message.entry
         gone = self.jobs.pop(entry, None) if entry is not None else None
         if gone is not None:  # the real job takes the entry's place in the panel
             self.changed.publish(gone)
-        if pick is not None:
-            pick(offer)
+        if message.pick is not None:
+            message.pick(offer)
         else:
             self.start(offer, offer.default)
 
-    def _not_prepared(
-        self,
-        model: Model,
-        fit: FitContext | None,
-        pick: Callable[[Offer], None] | None,
-        entry: int | None,
-        error: str,
-    ) -> None:
-        """Say why the pull could not start, and keep it in the panel, where `r` tries again."""
-        self.app.notify(error, title="Cannot pull", severity="error", timeout=12)
-        job_id = entry if entry is not None else next(self._entry_ids)
+    def not_listed(self, message: PullNotListed) -> None:
+        """Say why the pull could not start, and keep it in the panel, where `r` tries again (UI
+        thread: the app's handler)."""
+        model, pick = message.model, message.pick
+        self.app.notify(message.error, title="Cannot pull", severity="error", timeout=12)
+        job_id = message.entry if message.entry is not None else next(self._entry_ids)
         earlier = self.jobs.get(job_id)
         now = time.time()
         status = JobStatus(
@@ -287,12 +288,14 @@ class Downloads:
             variant=None if pick is None else "to choose",
             state=JobState.FAILED,
             progress=_NO_PROGRESS,
-            error=error,
+            error=message.error,
             submitted_at=earlier.submitted_at if earlier is not None else now,
             finished_at=now,
         )
         self.jobs[job_id] = status
-        self._prepare_again[job_id] = partial(self.pull, model, fit=fit, pick=pick, entry=job_id)
+        self._prepare_again[job_id] = partial(
+            self.pull, model, fit=message.fit, pick=pick, entry=job_id
+        )
         self.changed.publish(status)
 
     def start(self, offer: Offer, choice: Choice) -> int | None:
@@ -306,10 +309,6 @@ class Downloads:
             size = fmt.size_bytes(choice.variant.size_bytes)
             self.app.notify(f"Pulling {choice.repo_id} ({choice.variant.name}, {size}); p shows it")
         return job_id
-
-    def _call(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
-        with suppress(RuntimeError):  # the app closed while the worker ran
-            self.app.call_from_thread(callback, *args, **kwargs)
 
     # -- what is on disk ---------------------------------------------------------------------
 
@@ -335,15 +334,15 @@ class Downloads:
         try:
             repos = [r for r in self.scan_local() if r.files or r.partial_bytes]
         except (DownloadError, OSError) as exc:
-            self._call(
-                self.app.notify, f"cannot scan the download cache: {exc}", severity="warning"
-            )
+            notice = Notice(f"cannot scan the download cache: {exc}", severity="warning")
+            self._post(WorkerNotice(notice))
             return
         sizes = {r.repo_id.lower(): r.size_on_disk_bytes + r.partial_bytes for r in repos}
         partial = frozenset(r.repo_id.lower() for r in repos if r.partial_bytes)
-        self._call(self._set_on_disk, sizes, partial)
+        self._post(CacheScanned(sizes, partial))
 
-    def _set_on_disk(self, sizes: dict[str, int], partial: frozenset[str]) -> None:
+    def set_on_disk(self, sizes: dict[str, int], partial: frozenset[str]) -> None:
+        """Take a scan of the cache (UI thread: the app's handler); redraw only what changed."""
         if (sizes, partial) != (self.on_disk, self.partial):
             self.on_disk = sizes
             self.partial = partial

@@ -13,8 +13,13 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from modelscout.catalog.load import Catalog
+    from modelscout.catalog.model import Model
     from modelscout.fit.context import FitContext
+    from modelscout.hub.download.offer import Offer
+    from modelscout.hub.download.queue import JobStatus
     from modelscout.tui.background.fit_source import FitSource
 
 
@@ -46,6 +51,57 @@ class RefreshActivity(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RefreshActivity)  # only the latest progress line matters
+
+
+class JobUpdated(Message):
+    """A download job changed (posted from the job's thread)."""
+
+    def __init__(self, status: JobStatus) -> None:
+        super().__init__()
+        self.status = status
+
+
+class PullListed(Message):
+    """A pull's repos are listed: start the offer's default, or hand the offer to `pick` (the
+    variant picker). `entry` is the panel entry of an earlier attempt that this one replaces."""
+
+    def __init__(
+        self, offer: Offer, pick: Callable[[Offer], None] | None, entry: int | None
+    ) -> None:
+        super().__init__()
+        self.offer = offer
+        self.pick = pick
+        self.entry = entry
+
+
+class PullNotListed(Message):
+    """A pull's repos could not be listed (`error` says why); it stays in the downloads panel
+    with what `r` needs to try again: the model, the fit, the picker and its panel entry."""
+
+    def __init__(
+        self,
+        model: Model,
+        fit: FitContext | None,
+        pick: Callable[[Offer], None] | None,
+        entry: int | None,
+        error: str,
+    ) -> None:
+        super().__init__()
+        self.model = model
+        self.fit = fit
+        self.pick = pick
+        self.entry = entry
+        self.error = error
+
+
+class CacheScanned(Message):
+    """What the download cache holds: bytes by lower-case repo id (partial files included), and
+    the repos holding an unfinished download."""
+
+    def __init__(self, sizes: dict[str, int], partial: frozenset[str]) -> None:
+        super().__init__()
+        self.sizes = sizes
+        self.partial = partial
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,18 @@ million models, where scanning every text takes 60 to 110 ms.
 
 Each text is cut into tokens, its maximal runs of the bytes ``[a-z0-9]``; everything else is a
 separator. The distinct tokens form a sorted vocabulary (about 1.2 million at a million models),
-and each token lists where it occurs: the row and the byte position in the joined texts.
+and each token lists where it occurs: the row, and how many bytes into the row's text.
 
-- A word of one byte may be in nearly every row, so each byte's rows are kept as a bit mask.
+- A word of one byte may be in nearly every row, so each byte's rows are kept as a bit mask, as
+  are those of frequent short runs of token bytes ("in") and frequent pairs of separators ("--").
 - A word of ``[a-z0-9]`` only is in a text exactly when it is inside one of the text's tokens
   (a separator on either side would have ended the token). A suffix array over the vocabulary
   finds every token holding the word by binary search, and the rows of those tokens are the answer.
 - A word with separators in it ("3.1", "qwen/") starts or ends tokens: each of its token-character
   pieces must be a whole token, a token's start or a token's end. The piece with the fewest
   occurrences gives candidate positions in the joined texts, where the word's bytes are compared.
-- A word without any token character ("--", non-ASCII) is looked for in the joined texts.
+- A word of separators only ("./") is looked for in the rows listed for its rarest pair of
+  separators, or, when all its pairs are frequent or it is not ASCII, in the joined texts.
 
 Texts are compared as UTF-8 bytes (a valid UTF-8 pattern only matches at character boundaries),
 so every answer is exactly `word in text`. Everything lives in numpy arrays that `arrays` hands out
@@ -48,6 +50,11 @@ _MASKED_LENGTH = 3
 _NS_PER_HOLDER = 100
 _NS_PER_OCCURRENCE = 5
 _SLOW_NS = 2_000_000
+# Pairs of separators held by this share of the rows or more get masks, the most held first.
+_PAIR_SHARE = 0.01
+_MASKED_PAIRS = 32
+# A word looked for row by row in up to this many rows (about 1 µs each), in all rows' bytes above.
+_LOOKED_ROWS = 20_000
 # Ends every row's text in the joined buffer, so no token runs from one row into the next.
 _ROW_END = b"\x00"
 _TOKEN = re.compile(rb"[a-z0-9]+")
@@ -66,6 +73,10 @@ _ARRAY_NAMES = (
     "occurrence_offsets",
     "bytes_before",
     "bytes_after",
+    "byte_counts",
+    "pair_codes",
+    "pair_starts",
+    "pair_rows",
     "mask_patterns",
     "masks",
 )
@@ -103,9 +114,15 @@ class TextIndex:
         self._bytes_before: npt.NDArray[np.uint8] = arrays["bytes_before"]
         self._bytes_after: npt.NDArray[np.uint8] = arrays["bytes_after"]
         # masks[i] is the packed mask of the rows holding pattern i (`_pattern_code`): every byte
-        # in the texts, and the short runs of token bytes slow to answer from the tokens.
+        # in the texts, frequent pairs of separators and the short runs of token bytes slow to
+        # answer from the tokens.
         self._masks: npt.NDArray[np.uint8] = arrays["masks"].reshape(-1, max((count + 7) // 8, 1))
         self._mask_of = {int(code): i for i, code in enumerate(arrays["mask_patterns"])}
+        self._byte_counts: npt.NDArray[np.int64] = arrays["byte_counts"]
+        # The rows holding each pair of ASCII separators that has no mask, by its two bytes.
+        self._pair_codes: npt.NDArray[np.int64] = arrays["pair_codes"]
+        self._pair_starts: npt.NDArray[np.int64] = arrays["pair_starts"]
+        self._pair_rows: npt.NDArray[np.uint32] = arrays["pair_rows"]
         self._recent: OrderedDict[str, npt.NDArray[np.uint8]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -154,6 +171,8 @@ class TextIndex:
                 return np.zeros(self.count, dtype=np.bool_)
         pieces = [match.span() for match in _TOKEN.finditer(word)]
         if not pieces:
+            if word.isascii():
+                return self._separators(word)
             return self._scanned(word)
         if pieces[0] == (0, len(word)):
             return self._rows_holding(word)
@@ -250,12 +269,52 @@ class TextIndex:
         """The tokens (a run of the sorted vocabulary) that start with `piece`."""
         return _run_starting(self._token_starts[:-1], self._vocab, piece)
 
+    def _separators(self, word: bytes) -> BoolMask:
+        """Rows holding a word of two or more ASCII separators: a pair without a mask is held by
+        few rows, listed, and the word is looked for in those rows only."""
+        fewest: np.ndarray | None = None
+        for first in range(len(word) - 1):
+            pair = word[first : first + 2]
+            if _pattern_code(pair) in self._mask_of:
+                continue  # held by many rows
+            rows = self._pair_holders(pair[0] << 8 | pair[1])
+            if fewest is None or len(rows) < len(fewest):
+                fewest = rows
+        mask = np.zeros(self.count, dtype=np.bool_)
+        if fewest is not None and len(word) == 2:
+            mask[fewest] = True
+            return mask
+        if fewest is None or len(fewest) > _LOOKED_ROWS:  # a pass costs less than so many rows
+            return self._scanned(word)
+        starts, text = self._row_starts, self._text
+        for row in fewest.tolist():
+            mask[row] = word in text[int(starts[row]) : int(starts[row + 1]) - 1].tobytes()
+        return mask
+
+    def _pair_holders(self, code: int) -> np.ndarray:
+        """The rows listed as holding the pair of separators `code`."""
+        at = int(np.searchsorted(self._pair_codes, code))
+        if at < len(self._pair_codes) and self._pair_codes[at] == code:
+            return self._pair_rows[self._pair_starts[at] : self._pair_starts[at + 1]]
+        return self._pair_rows[:0]
+
     def _scanned(self, word: bytes) -> BoolMask:
-        """Rows holding a word without token bytes, found by a pass over the joined texts."""
-        text = self._text
-        starts = np.flatnonzero(text[: max(len(text) - len(word) + 1, 0)] == word[0])
-        for offset, value in enumerate(word[1:], start=1):
-            starts = starts[text[starts + offset] == value]
+        """Rows holding a word without token bytes, found by a pass over the joined texts for
+        two of its bytes side by side, its rarest byte one of them."""
+        text, span = self._text, len(self._text) - len(word) + 1
+        rarest = min(range(len(word)), key=lambda offset: int(self._byte_counts[word[offset]]))
+        if span <= 0 or self._byte_counts[word[rarest]] == 0:
+            return np.zeros(self.count, dtype=np.bool_)
+        first = min(rarest, len(word) - 2) if len(word) > 1 else 0
+        compared = word[first : first + 2]
+        hit = text[first : first + span] == compared[0]
+        if len(compared) > 1:
+            hit &= text[first + 1 : first + 1 + span] == compared[1]
+        starts = np.flatnonzero(hit)
+        del hit
+        for offset, value in enumerate(word):
+            if not first <= offset < first + len(compared):
+                starts = starts[text[starts + offset] == value]
         rows = np.searchsorted(self._row_starts, starts, side="right") - 1
         inside = starts + len(word) < self._row_starts[rows + 1]
         mask = np.zeros(self.count, dtype=np.bool_)
@@ -356,7 +415,12 @@ def _build_arrays(texts: Iterable[str], count: int) -> dict[str, np.ndarray]:
     # Without masks an index answers short words from its tokens: the masks are built so.
     arrays["mask_patterns"] = np.zeros(0, dtype=np.int64)
     arrays["masks"] = np.zeros(0, dtype=np.uint8)
-    arrays.update(_pattern_masks(TextIndex(arrays, count), chunks.separator_rows))
+    arrays["byte_counts"] = chunks.byte_counts
+    separators = {bytes([value]): rows for value, rows in chunks.separator_rows.items()}
+    pair_masks, pair_lists = chunks.separator_pairs()
+    separators.update(pair_masks)
+    arrays.update(pair_lists)
+    arrays.update(_pattern_masks(TextIndex(arrays, count), separators))
     return arrays
 
 
@@ -379,6 +443,9 @@ class _Chunks:
         self.before: list[np.ndarray] = []  # the byte before each token, and after it
         self.after: list[np.ndarray] = []
         self.separator_rows: dict[int, BoolMask] = {}  # rows holding each ASCII separator byte
+        self.byte_counts = np.zeros(256, dtype=np.int64)  # of each byte value in all the texts
+        self.pair_codes: list[np.ndarray] = []
+        self.pair_rows: list[np.ndarray] = []
 
     def add(self, chunk: list[str]) -> None:
         encoded = [text.encode("utf-8", "surrogatepass") for text in chunk]
@@ -414,11 +481,44 @@ class _Chunks:
         others = np.flatnonzero(~is_token & (text < 128))
         other_rows = np.searchsorted(row_starts, others, side="right") - 1
         inside = others < row_starts[other_rows + 1] - 1  # not the byte ending the row
-        values, other_rows = text[others[inside]], other_rows[inside] + first_row
+        others, other_rows = others[inside], other_rows[inside] + first_row
+        values = text[others]
         for value in np.unique(values).tolist():
             if value not in self.separator_rows:
                 self.separator_rows[value] = np.zeros(self.count, dtype=np.bool_)
             self.separator_rows[value][other_rows[values == value]] = True
+        self.byte_counts += np.bincount(text, minlength=256)
+        # Two separators in a row ("--", "./"): kept to give the frequent ones masks.
+        pairs = np.flatnonzero(others[1:] == others[:-1] + 1)
+        self.pair_codes.append(values[pairs].astype(np.int64) << 8 | values[pairs + 1])
+        self.pair_rows.append(other_rows[pairs])
+
+    def separator_pairs(self) -> tuple[dict[bytes, BoolMask], dict[str, np.ndarray]]:
+        """The rows holding each pair of ASCII separators ("--", "./"), which a pass over the
+        texts would take 50 to 100 ms at a million rows to find: as masks for the pairs held by
+        at least `_PAIR_SHARE` of the rows (the `_MASKED_PAIRS` most held), as lists of rows
+        (by pair code, ``first byte * 256 + second``) for the others."""
+        codes, rows = _joined(self.pair_codes, np.int64), _joined(self.pair_rows, np.int64)
+        held = np.unique(codes * (self.count + 1) + rows)  # each pair once per row
+        codes, rows = held // (self.count + 1), held % (self.count + 1)
+        found, holders = np.unique(codes, return_counts=True)
+        masked = found[holders >= self.count * _PAIR_SHARE]
+        masked = masked[np.argsort(-holders[holders >= self.count * _PAIR_SHARE])][:_MASKED_PAIRS]
+        masks: dict[bytes, BoolMask] = {}
+        for code in masked.tolist():
+            mask = np.zeros(self.count, dtype=np.bool_)
+            mask[rows[codes == code]] = True
+            masks[code.to_bytes(2, "big")] = mask
+        listed = ~np.isin(codes, masked)
+        pair_codes, pair_counts = np.unique(codes[listed], return_counts=True)
+        pair_starts = np.zeros(len(pair_codes) + 1, dtype=np.int64)
+        np.cumsum(pair_counts, out=pair_starts[1:])
+        lists = {
+            "pair_codes": pair_codes,
+            "pair_starts": pair_starts,
+            "pair_rows": rows[listed].astype(np.uint32),  # already by code, then row
+        }
+        return masks, lists
 
 
 def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
@@ -455,12 +555,12 @@ def _pattern_code(pattern: bytes) -> int:
     return int.from_bytes(b"\x01" + pattern, "big")
 
 
-def _pattern_masks(index: TextIndex, separator_rows: dict[int, BoolMask]) -> dict[str, np.ndarray]:
+def _pattern_masks(index: TextIndex, separators: dict[bytes, BoolMask]) -> dict[str, np.ndarray]:
     """Packed row masks of the patterns a suffix-array answer would be slow for: each byte in
     the texts (one letter is in most rows), and the runs of two or three token bytes held by many
     tokens or many occurrences ("in" is in 1.4 million occurrences at a million models)."""
-    codes = [_pattern_code(bytes([value])) for value in separator_rows]
-    masks = [np.packbits(rows) for rows in separator_rows.values()]
+    codes = [_pattern_code(pattern) for pattern in separators]
+    masks = [np.packbits(rows) for rows in separators.values()]
     for pattern in [bytes([b]) for b in _TOKEN_BYTES] + _slow_patterns(index):
         mask = index._rows_holding(pattern)
         if mask.any():

@@ -9,7 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.gen_catalog import catalog_document
+from modelscout.catalog import parse_catalog
 from modelscout.query import text_index
+from modelscout.query.engine import compact_search_text, search_text
 from modelscout.query.text_index import TextIndex
 
 # Few characters, so that random words are often found; every kind the index treats apart: token
@@ -111,3 +114,19 @@ def test_texts_longer_than_two_byte_offsets() -> None:
     index = TextIndex.build(texts, len(texts))
     for word in ["-qwen", "2.5-c", "n2.5", "x-q", "xq"]:
         assert index.matching(word).tolist() == expected(texts, word), word
+
+
+CATALOG = parse_catalog(catalog_document(300, seed=3), "gen")[0]
+FULL_TEXTS = [search_text(model) for model in CATALOG]
+COMPACT_INDEX = TextIndex.build(map(compact_search_text, CATALOG), len(CATALOG))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, len(CATALOG) - 1), st.integers(0, 60), st.integers(1, 12), words)
+def test_compact_texts_answer_query_words_as_the_full_ones(
+    row: int, start: int, length: int, noise: str
+) -> None:
+    """Query words hold no whitespace: for them the compact texts the columns index are exact."""
+    for word in (FULL_TEXTS[row][start : start + length], noise):
+        word = "".join(word.split())
+        assert COMPACT_INDEX.matching(word).tolist() == expected(FULL_TEXTS, word), word

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from modelscout.catalog.model import Model
-from modelscout.query.engine import search_text
+from modelscout.query.engine import compact_search_text
 from modelscout.query.filters import FILTERS, Filter
 from modelscout.query.language import NUMERIC_FIELDS, SORT_KEYS
 from modelscout.query.sort_orders import (
@@ -211,7 +211,7 @@ def build_columns(models: Sequence[Model]) -> Columns:
             for attribute, getter in getters.items():
                 # None becomes NaN: unknown compares false, as the reference engine's test does.
                 numbers[attribute].append(np.array(list(map(getter, chunk)), dtype=np.float64))
-            yield from map(search_text, chunk)
+            yield from map(compact_search_text, chunk)
 
     text = TextIndex.build(texts(), count)
     if seen != count:

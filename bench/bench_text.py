@@ -1,10 +1,12 @@
 """Text index benchmark: build time, stored size, memory after loading and per-word query times.
 
-The texts are the query index's search texts of a catalogue (`--catalog`, a generated one of
-`--models` models by default) or one text per line of a file (`--texts`; a \\x1f in a line stands
-for a newline). The index is built and its arrays saved as .npy files in a temporary folder; a
-fresh interpreter then maps them (what a later run of the app does), reports its resident memory
-and asks every prefix of the words a user types, each first time (no answer remembered) and again.
+The texts are the compact search texts the query columns index (`compact_search_text`), of a
+catalogue file (`--catalog`; parsing one of a million models takes minutes and about 3 GB), of a
+generated one of `--models` models (the default), or one text per line of a file (`--texts`; a
+\\x1f in a line stands for a newline). The index is built and its arrays saved as .npy files in a
+temporary folder; a fresh interpreter then maps them (what a later run of the app does), reports
+its resident memory and asks every prefix of the words a user types, each the first time (nothing
+remembered) and again at once. Times are CPU time of the asking thread, with wall time beside.
 
     python bench/bench_text.py --models 100000
     python bench/bench_text.py --catalog /tmp/modelscout-bench/catalog-1000000.json
@@ -44,7 +46,7 @@ def read_texts(args: argparse.Namespace) -> list[str]:
             return [line.rstrip("\n").replace("\x1f", "\n") for line in lines]
     sys.path.insert(0, str(REPO_ROOT / "src"))
     from modelscout.catalog import parse_catalog
-    from modelscout.query.index import _compact_search_text
+    from modelscout.query.engine import compact_search_text
 
     if args.catalog is not None:
         document = json.loads(Path(args.catalog).read_bytes())
@@ -54,7 +56,7 @@ def read_texts(args: argparse.Namespace) -> list[str]:
 
         document = catalog_document(args.models, seed=1)
     models = parse_catalog(document, "bench")[0]
-    return [_compact_search_text(model) for model in models]
+    return [compact_search_text(model) for model in models]
 
 
 def build(args: argparse.Namespace, folder: Path) -> dict[str, float]:

@@ -80,7 +80,8 @@ class ColumnIndex:
     def warm(self, sort_keys: Sequence[SortKey] = (), fit: FitLookup | None = None) -> None:
         """Build the columns (every catalogue sort order among them) and, given a fit, its
         answers and the orders of these hardware sort keys, so no key press waits for them."""
-        self.columns()
+        columns = self.columns()
+        columns.touch((s.key, s.descending) for s in sort_keys if s.key in SORT_KEYS)
         if fit is None:
             return
         hardware = self._hardware_for(fit)

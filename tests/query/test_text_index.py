@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from unittest.mock import patch
 
 import numpy as np
@@ -109,6 +110,16 @@ def test_the_count_must_match_the_texts() -> None:
         TextIndex.from_arrays(arrays, 3)
 
 
+@pytest.mark.parametrize("name", ["text", "vocab", "occurrence_rows", "bytes_after", "pair_rows"])
+def test_arrays_cut_short_are_refused(name: str) -> None:
+    """What a half-written file would give: refused on loading, not wrong answers later."""
+    with patch.object(text_index, "_MASKED_PAIRS", 0):  # rows listed for "--" and "//"
+        arrays = TextIndex.build(["qwen2.5-7b--", "llama-3.1//"], 2).arrays()
+    arrays[name] = arrays[name][:-1]
+    with pytest.raises(ValueError, match="cut short"):
+        TextIndex.from_arrays(arrays, 2)
+
+
 def test_texts_longer_than_two_byte_offsets() -> None:
     texts = ["x" * 70_000 + "-qwen2.5-coder", "qwen2.5"]
     index = TextIndex.build(texts, len(texts))
@@ -130,3 +141,12 @@ def test_compact_texts_answer_query_words_as_the_full_ones(
     for word in (FULL_TEXTS[row][start : start + length], noise):
         word = "".join(word.split())
         assert COMPACT_INDEX.matching(word).tolist() == expected(FULL_TEXTS, word), word
+
+
+def test_threads_asking_at_once_get_their_own_answers() -> None:
+    """The TUI asks from a worker thread and the UI thread: remembered answers must not mix."""
+    asked = ["q", "qw", "qwen", "3.1", "-", "--", "instruct", "coder-", "é", "llama"] * 20
+    index = TextIndex.build(FULL_TEXTS, len(FULL_TEXTS))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda word: index.matching(word).tolist(), asked))
+    assert answers == [expected(FULL_TEXTS, word) for word in asked]

@@ -125,6 +125,7 @@ class TextIndex:
         self._pair_rows: npt.NDArray[np.uint32] = arrays["pair_rows"]
         self._recent: OrderedDict[str, npt.NDArray[np.uint8]] = OrderedDict()
         self._lock = threading.Lock()
+        _check_sizes(self._arrays, count)
 
     # -- building and storing ------------------------------------------------------------------
 
@@ -320,6 +321,34 @@ class TextIndex:
         mask = np.zeros(self.count, dtype=np.bool_)
         mask[rows[inside]] = True
         return mask
+
+
+def _check_sizes(arrays: Mapping[str, np.ndarray], count: int) -> None:
+    """Raise ValueError unless the arrays' sizes agree with one another, as those of one index
+    do: a few reads, so that a truncated or mixed-up file fails on loading, not in a query."""
+
+    def last(name: str) -> int:
+        array = arrays[name]
+        return int(array[-1]) if len(array) else -1
+
+    row_bytes = max((count + 7) // 8, 1)
+    agree = (
+        last("row_starts") == len(arrays["text"])
+        and (count > 0 or len(arrays["text"]) == 0)
+        and len(arrays["token_starts"]) == len(arrays["occurrence_starts"]) > 0
+        and last("token_starts") == len(arrays["vocab"])
+        and len(arrays["suffixes"]) <= len(arrays["vocab"])
+        and all(
+            len(arrays[name]) == last("occurrence_starts")
+            for name in ("occurrence_rows", "occurrence_offsets", "bytes_before", "bytes_after")
+        )
+        and len(arrays["byte_counts"]) == 256
+        and len(arrays["pair_starts"]) == len(arrays["pair_codes"]) + 1
+        and last("pair_starts") == len(arrays["pair_rows"])
+        and len(arrays["masks"]) == len(arrays["mask_patterns"]) * row_bytes
+    )
+    if not agree:
+        raise ValueError("text index arrays of different indexes, or cut short")
 
 
 def _run_starting(positions: np.ndarray, vocab: memoryview, key: bytes) -> tuple[int, int]:

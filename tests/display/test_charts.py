@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from modelscout.display import charts
 from modelscout.fit.context import FitContext
 from modelscout.fit.estimate import FitOptions
@@ -83,3 +85,11 @@ def test_speed_bars_are_the_fit_rows_estimates() -> None:
     assert [(b.quant, b.tokens_per_s, b.runs) for b in bars] == [
         (r.quant, r.est_tps, r.verdict.short) for r in rows
     ]
+
+
+def test_a_scatter_places_only_the_first_rows_of_a_huge_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(charts, "SCATTER_ROWS", 3)
+    rows = [make_model(id=f"m{i}", intelligence_index=10 + i) for i in range(5)]
+    assert [p.row for p in charts.scatter_points(rows, "total")] == [0, 1, 2]

@@ -33,10 +33,16 @@ class ScatterPoint:
     intelligence: float
 
 
+# The rows a scatter places, from the top of the table: a terminal chart is a few hundred cells
+# wide, and the records of a million rows would take seconds to read, let alone to draw.
+SCATTER_ROWS = 20_000
+
+
 def scatter_points(rows: Sequence[Model], axis: SizeAxis) -> list[ScatterPoint]:
-    """One point per row with an intelligence index; rows without one cannot be placed."""
+    """One point per row (of the first `SCATTER_ROWS`) with an intelligence index; rows without
+    one cannot be placed."""
     points = []
-    for index, model in enumerate(rows):
+    for index, model in enumerate(rows[:SCATTER_ROWS]):
         params_b = model.active_params_b if axis == "active" else model.total_params_b
         if model.intelligence_index is None or params_b <= 0:
             continue

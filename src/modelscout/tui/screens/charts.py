@@ -129,7 +129,10 @@ class ChartsScreen(Screen[int]):
         return f"{fit_context_label(tokens)} tokens of context"
 
     def _scatter_caption(self, model: Model | None, here: ScatterPoint | None, shown: int) -> str:
-        counts = f"{shown} of {len(self.rows)} rows have an intelligence index"
+        total = len(self.rows)
+        counts = f"{shown} of {total} rows have an intelligence index"
+        if total > charts.SCATTER_ROWS:
+            counts = f"{shown:,} of the first {charts.SCATTER_ROWS:,} of {total:,} rows have an intelligence index"
         if model is None:
             return counts
         if here is None:

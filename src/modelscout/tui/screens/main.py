@@ -43,7 +43,6 @@ from modelscout.tui.downloads import DOWNLOAD_BINDINGS
 from modelscout.tui.host import ScoutHost, host
 from modelscout.tui.messages import CatalogReady, HardwareJudged, RefreshActivity
 from modelscout.tui.rows import describe_catalog, place_of, without_fit
-from modelscout.tui.screens.detail import DetailScreen
 from modelscout.tui.screens.help import Section, binding_rows
 from modelscout.tui.screens.prompt import NO_LIMIT, context_prompt, max_active_prompt, plan_prompt
 from modelscout.tui.widgets.activity_line import ActivityLine
@@ -206,12 +205,18 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self.set_reactive(MainScreen.current_query, self._initial)
         self.filter_bar.show_query(self._initial)
         self._load_catalog(self._catalog_path)
-        self._detect_hardware()
         downloads = self.modelscout_app.downloads
         downloads.disk_changed.subscribe(
             self, lambda _: self.table.set_columns(self.table_columns())
         )
-        downloads.rescan()
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Start what the first screen can do without: hardware detection and the scan of the
+        download cache import psutil, NVML and huggingface_hub, several times the first frame's
+        work, and their threads would hold the interpreter while it is being drawn."""
+        self._detect_hardware()
+        self.modelscout_app.downloads.rescan()
 
     # -- background work ---------------------------------------------------------------------
 
@@ -389,6 +394,10 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self.open_details(event.model)
 
     def open_details(self, model: Model | None = None) -> None:
+        # Here, as for the other screens: its rich syntax highlighting (pygments) is a tenth of
+        # the start-up before the first frame, and nobody opens a model before that.
+        from modelscout.tui.screens.detail import DetailScreen
+
         model = model or self.table.highlighted_model
         if model is None or self.catalog is None:
             return

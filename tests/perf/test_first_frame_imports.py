@@ -8,7 +8,8 @@ import sys
 
 # What the first screen has no use for: the Hub client and its HTTP stack (a pull, the disk scan),
 # hardware probes (detected after the first frame), numpy (the query index at a million models),
-# the charts (textual-plot brings numpy) and the detail view's syntax highlighting.
+# the charts (textual-plot brings numpy), the detail view's syntax highlighting, and our own
+# download machinery (the queue, jobs and transfers: made when the first pull starts).
 NOT_BEFORE_THE_FIRST_FRAME = (
     "huggingface_hub",
     "httpx",
@@ -18,6 +19,7 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "textual_plot",
     "pygments",
 )
+OURS_NOT_BEFORE_THE_FIRST_FRAME = ("modelscout.hub.download", "modelscout.hardware")
 
 SCRIPT = """
 import asyncio, json, sys
@@ -47,10 +49,13 @@ print(json.dumps(seen[0]))
 """
 
 
-def test_the_first_frame_imports_neither_the_hub_nor_hardware_probes_nor_numpy() -> None:
+def test_the_first_frame_imports_neither_downloads_nor_hardware_probes_nor_numpy() -> None:
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True, timeout=120
     )
-    loaded = {name.split(".")[0] for name in json.loads(done.stdout.splitlines()[-1])}
+    modules = json.loads(done.stdout.splitlines()[-1])
+    loaded = {name.split(".")[0] for name in modules}
     assert "textual" in loaded
     assert [name for name in NOT_BEFORE_THE_FIRST_FRAME if name in loaded] == []
+    ours = [name for name in modules if name.startswith(OURS_NOT_BEFORE_THE_FIRST_FRAME)]
+    assert ours == []

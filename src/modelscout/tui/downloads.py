@@ -28,11 +28,6 @@ from textual.signal import Signal
 from modelscout.catalog.model import Model
 from modelscout.display import format as fmt
 from modelscout.errors import DownloadError
-from modelscout.hub.download.cache import LocalRepo
-from modelscout.hub.download.offer import Choice, Offer
-from modelscout.hub.download.queue import DEFAULT_MAX_RUNNING, DownloadQueue, JobState, JobStatus
-from modelscout.hub.download.request import Progress
-from modelscout.hub.download.variants import ALL, GGUF_PREFIX, RepoListing, Variant
 from modelscout.hub.env import HubEnv
 from modelscout.tui.messages import (
     CacheScanned,
@@ -44,9 +39,16 @@ from modelscout.tui.messages import (
 )
 
 if TYPE_CHECKING:
+    # At run time each is imported where it is used: the download modules bring the whole
+    # transfer stack (hashing, the job threads' queue, file placement), about a twentieth of the
+    # work before the TUI's first frame, which never needs them.
     from textual.app import App
 
     from modelscout.fit.context import FitContext
+    from modelscout.hub.download.cache import LocalRepo
+    from modelscout.hub.download.offer import Choice, Offer
+    from modelscout.hub.download.queue import DownloadQueue, JobStatus
+    from modelscout.hub.download.variants import RepoListing, Variant
 
 # The main screen's keys that reach the Hub; they get their own section in the help screen.
 DOWNLOAD_BINDINGS: list[BindingType] = [
@@ -70,12 +72,11 @@ DOWNLOAD_BINDINGS: list[BindingType] = [
 ]
 
 
-_NO_PROGRESS = Progress(bytes_done=0, bytes_total=None, files_done=0, files_total=0)
-
-
 def runs_here(model: Model, fit: FitContext | None, variant: Variant) -> str | None:
     """The fit engine's verdict for the precision a variant holds ("GPU", "CPU", "no"), when the fit
     offers per-quantisation rows (`modelscout.fit.estimate.FitContext.model_fit`)."""
+    from modelscout.hub.download.variants import ALL, GGUF_PREFIX
+
     if fit is None or variant.name == ALL:
         return None
     rows = fit.model_fit(model).rows
@@ -91,6 +92,10 @@ def runs_here(model: Model, fit: FitContext | None, variant: Variant) -> str | N
 
 def job_summary(jobs: Sequence[JobStatus]) -> str:
     """One line for the main screen: the running jobs with their percent and speed, then counts."""
+    if not jobs:
+        return ""
+    from modelscout.hub.download.queue import JobState
+
     parts = []
     for job in jobs:
         if job.state is not JobState.RUNNING:
@@ -117,12 +122,13 @@ class Downloads:
         app: App[Any],
         *,
         hub_env: HubEnv | None = None,
-        max_running: int = DEFAULT_MAX_RUNNING,
+        max_running: int | None = None,  # DownloadQueue's default
     ) -> None:
         self.app = app
         self.hub_env = hub_env or HubEnv.from_environ()
         self.cache_dir = self.hub_env.cache_dir
-        self.queue = DownloadQueue(max_running, hub_env=self.hub_env)
+        self._max_running = max_running
+        self._queue: DownloadQueue | None = None
         self.jobs: dict[int, JobStatus] = {}
         # Pulls whose listing failed stay in the panel under ids of their own (below zero, so
         # they never meet a queue job's), with what `r` runs to try again.
@@ -135,12 +141,22 @@ class Downloads:
 
     # -- jobs --------------------------------------------------------------------------------
 
+    @property
+    def queue(self) -> DownloadQueue:
+        """The queue, made on first use (from the UI thread, as every caller here is)."""
+        if self._queue is None:
+            from modelscout.hub.download.queue import DEFAULT_MAX_RUNNING, DownloadQueue
+
+            running = DEFAULT_MAX_RUNNING if self._max_running is None else self._max_running
+            self._queue = DownloadQueue(running, hub_env=self.hub_env)
+        return self._queue
+
     def statuses(self) -> list[JobStatus]:
         """Every job, and every pull whose preparation failed, oldest first."""
         return sorted(self.jobs.values(), key=lambda s: (s.submitted_at, s.job_id))
 
     def active(self) -> bool:
-        return self.queue.active()
+        return self._queue is not None and self._queue.active()
 
     def cancel(self, job_id: int) -> bool:
         return self.queue.cancel(job_id)
@@ -150,6 +166,8 @@ class Downloads:
         again = self._prepare_again.pop(job_id, None)
         if again is None:
             return self.queue.retry(job_id)
+        from modelscout.hub.download.queue import JobState
+
         status = replace(self.jobs[job_id], state=JobState.QUEUED, error=None, finished_at=None)
         self.jobs[job_id] = status
         self.changed.publish(status)
@@ -157,7 +175,8 @@ class Downloads:
         return True
 
     def cancel_all(self) -> None:
-        self.queue.cancel_all()
+        if self._queue is not None:
+            self._queue.cancel_all()
 
     def submit(
         self, repo_id: str, variant: str | None, listing: RepoListing | None = None
@@ -182,6 +201,8 @@ class Downloads:
 
     def apply(self, status: JobStatus) -> None:
         """Take a job update on the UI thread (the app's `JobUpdated` handler calls this)."""
+        from modelscout.hub.download.queue import JobState
+
         previous = self.jobs.get(status.job_id)
         if previous is not None and previous.state.finished and status.state is JobState.RUNNING:
             return  # a progress report that raced the cancel; a retry goes through QUEUED first
@@ -191,6 +212,8 @@ class Downloads:
         self.changed.publish(status)
 
     def _announce(self, status: JobStatus) -> None:
+        from modelscout.hub.download.queue import JobState
+
         name = status.repo_id
         if status.state is JobState.DONE:
             size = fmt.size_bytes(status.progress.bytes_total or status.progress.bytes_done)
@@ -277,6 +300,9 @@ class Downloads:
     def not_listed(self, message: PullNotListed) -> None:
         """Say why the pull could not start, and keep it in the panel, where `r` tries again (UI
         thread: the app's handler)."""
+        from modelscout.hub.download.queue import JobState, JobStatus
+        from modelscout.hub.download.request import Progress
+
         model, pick = message.model, message.pick
         self.app.notify(message.error, title="Cannot pull", severity="error", timeout=12)
         job_id = message.entry if message.entry is not None else next(self._entry_ids)
@@ -287,7 +313,7 @@ class Downloads:
             repo_id=model.repo_id or model.gguf_repo_id or model.name,
             variant=None if pick is None else "to choose",
             state=JobState.FAILED,
-            progress=_NO_PROGRESS,
+            progress=Progress(bytes_done=0, bytes_total=None, files_done=0, files_total=0),
             error=message.error,
             submitted_at=earlier.submitted_at if earlier is not None else now,
             finished_at=now,

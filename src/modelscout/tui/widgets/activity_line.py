@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
-from modelscout.hub.download.queue import JobStatus
 from modelscout.tui.downloads import job_summary
 from modelscout.tui.host import host
 
 if TYPE_CHECKING:
+    from modelscout.hub.download.queue import JobStatus
     from modelscout.tui.downloads import Downloads
 
 

@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modelscout.catalog.decoded import DecodedCopy
 from modelscout.catalog.model import Model
 from modelscout.fit.context import FitContext
-from modelscout.query import parse_query, run_query_per_call, sort_orders
+from modelscout.query import hardware_columns, parse_query, run_query_per_call, sort_orders
 from modelscout.query.columns import build_columns, order_name
 from modelscout.query.columns_file import file_key, read_columns, write_columns
 from modelscout.query.index import QueryIndex
@@ -118,7 +119,9 @@ def test_a_new_key_rebuilds_the_columns(tmp_path: Path) -> None:
     assert read.arrays[order_name("name", False)].tolist() != list(range(len(CATALOG)))
 
 
-def test_the_fit_answers_a_whole_catalogue_without_growing_its_caches() -> None:
+def test_the_fit_answers_a_whole_catalogue_without_growing_its_caches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     fit = FitContext(machine(vram_gib=24))
     for m in CATALOG[:200]:
         answers = fit.uncached_answers(m), fit.uncached_ctx_fit(m)
@@ -126,9 +129,13 @@ def test_the_fit_answers_a_whole_catalogue_without_growing_its_caches() -> None:
         assert answers == ((fit.fits(m), fit.est_tps(m), fit.fit_rank(m)), fit.ctx_fit(m))
         fit = FitContext(fit.hardware)
     query = parse_query("fits tps>5 sort:best,-ctxfit")
-    index = QueryIndex(CATALOG, small=0)
-    assert index.run(query, fit) == run_query_per_call(CATALOG, query, FitContext(fit.hardware))
+    expected = run_query_per_call(CATALOG, query, FitContext(fit.hardware))
+    monkeypatch.setattr(hardware_columns, "CACHED_FIT_MAX", len(CATALOG) - 1)  # "a large one"
+    assert QueryIndex(CATALOG, small=0).run(query, fit) == expected
     assert not fit._headline and not fit._ctx and not fit._cache
+    monkeypatch.setattr(hardware_columns, "CACHED_FIT_MAX", len(CATALOG))  # a small one:
+    assert QueryIndex(CATALOG, small=0).run(query, fit) == expected
+    assert len(fit._headline) == len(CATALOG)  # kept, for the rows written next
 
 
 def test_a_small_catalogue_is_answered_without_importing_numpy() -> None:

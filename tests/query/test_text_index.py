@@ -47,8 +47,8 @@ def stored(index: TextIndex) -> TextIndex:
 @given(texts, st.lists(words, max_size=10))
 def test_matching_is_substring_search(texts: list[str], asked: list[str]) -> None:
     index = TextIndex.build(texts, len(texts))
-    # Built a few rows at a time, and with lists of rows for the pairs of separators, not masks.
-    with patch.object(text_index, "_CHUNK_ROWS", 2), patch.object(text_index, "_MASKED_PAIRS", 0):
+    # Built a few rows at a time, and with lists of rows for the separator runs, not masks.
+    with patch.object(text_index, "_CHUNK_ROWS", 2), patch.object(text_index, "_MASKED_RUNS", 0):
         chunked = TextIndex.build(texts, len(texts))
     loaded = stored(index)
     # Each word twice and after the others: answers remembered must be the same answers.
@@ -110,10 +110,10 @@ def test_the_count_must_match_the_texts() -> None:
         TextIndex.from_arrays(arrays, 3)
 
 
-@pytest.mark.parametrize("name", ["text", "vocab", "occurrence_rows", "bytes_after", "pair_rows"])
+@pytest.mark.parametrize("name", ["text", "vocab", "occurrence_rows", "bytes_after", "run_rows"])
 def test_arrays_cut_short_are_refused(name: str) -> None:
     """What a half-written file would give: refused on loading, not wrong answers later."""
-    with patch.object(text_index, "_MASKED_PAIRS", 0):  # rows listed for "--" and "//"
+    with patch.object(text_index, "_MASKED_RUNS", 0):  # rows listed for "--" and "//"
         arrays = TextIndex.build(["qwen2.5-7b--", "llama-3.1//"], 2).arrays()
     arrays[name] = arrays[name][:-1]
     with pytest.raises(ValueError, match="cut short"):

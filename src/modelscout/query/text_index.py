@@ -6,15 +6,15 @@ separator. The distinct tokens form a sorted vocabulary (about 1.2 million at a 
 and each token lists where it occurs: the row, and how many bytes into the row's text.
 
 - A word of one byte may be in nearly every row, so each byte's rows are kept as a bit mask, as
-  are those of frequent short runs of token bytes ("in") and frequent pairs of separators ("--").
+  are those of frequent short runs of token bytes ("in") and of frequent separator runs ("--").
 - A word of ``[a-z0-9]`` only is in a text exactly when it is inside one of the text's tokens
   (a separator on either side would have ended the token). A suffix array over the vocabulary
   finds every token holding the word by binary search, and the rows of those tokens are the answer.
 - A word with separators in it ("3.1", "qwen/") starts or ends tokens: each of its token-character
   pieces must be a whole token, a token's start or a token's end. The piece with the fewest
   occurrences gives candidate positions in the joined texts, where the word's bytes are compared.
-- A word of separators only ("./") is looked for in the rows listed for its rarest pair of
-  separators, or, when all its pairs are frequent or it is not ASCII, in the joined texts.
+- A word of separators only ("./", "é") lies inside one run of separators: the distinct runs are
+  few, kept apart, each with the rows holding it.
 
 Texts are compared as UTF-8 bytes (a valid UTF-8 pattern only matches at character boundaries),
 so every answer is exactly `word in text`. Everything lives in numpy arrays that `arrays` hands out
@@ -50,14 +50,14 @@ _MASKED_LENGTH = 3
 _NS_PER_HOLDER = 100
 _NS_PER_OCCURRENCE = 5
 _SLOW_NS = 2_000_000
-# Pairs of separators held by this share of the rows or more get masks, the most held first.
-_PAIR_SHARE = 0.01
-_MASKED_PAIRS = 32
-# A word looked for row by row in up to this many rows (about 1 µs each), in all rows' bytes above.
-_LOOKED_ROWS = 20_000
+# Separator runs held by this share of the rows or more get masks, the most held first.
+_RUN_SHARE = 0.01
+_MASKED_RUNS = 32
 # Ends every row's text in the joined buffer, so no token runs from one row into the next.
 _ROW_END = b"\x00"
 _TOKEN = re.compile(rb"[a-z0-9]+")
+# Runs of separators, split at the byte ending each row (and at any other NUL byte).
+_SEPARATOR_RUN = re.compile(rb"[^a-z0-9\x00]+")
 _TOKEN_BYTES = b"0123456789abcdefghijklmnopqrstuvwxyz"
 _IS_TOKEN_BYTE = np.zeros(256, dtype=np.bool_)
 _IS_TOKEN_BYTE[np.frombuffer(_TOKEN_BYTES, dtype=np.uint8)] = True
@@ -74,9 +74,11 @@ _ARRAY_NAMES = (
     "bytes_before",
     "bytes_after",
     "byte_counts",
-    "pair_codes",
-    "pair_starts",
-    "pair_rows",
+    "run_vocab",
+    "run_starts",
+    "run_row_starts",
+    "run_rows",
+    "masked_runs",
     "mask_patterns",
     "masks",
 )
@@ -119,10 +121,15 @@ class TextIndex:
         self._masks: npt.NDArray[np.uint8] = arrays["masks"].reshape(-1, max((count + 7) // 8, 1))
         self._mask_of = {int(code): i for i, code in enumerate(arrays["mask_patterns"])}
         self._byte_counts: npt.NDArray[np.int64] = arrays["byte_counts"]
-        # The rows holding each pair of ASCII separators that has no mask, by its two bytes.
-        self._pair_codes: npt.NDArray[np.int64] = arrays["pair_codes"]
-        self._pair_starts: npt.NDArray[np.int64] = arrays["pair_starts"]
-        self._pair_rows: npt.NDArray[np.uint32] = arrays["pair_rows"]
+        # The distinct separator runs, each followed by a NUL, where each starts, and the rows
+        # holding each: listed in run_rows, or, for the most frequent runs, as masks after the
+        # patterns' ones.
+        self._run_vocab = np.ascontiguousarray(arrays["run_vocab"], dtype=np.uint8).data.cast("B")
+        self._run_starts: npt.NDArray[np.integer] = arrays["run_starts"]
+        self._run_row_starts: npt.NDArray[np.integer] = arrays["run_row_starts"]
+        self._run_rows: npt.NDArray[np.integer] = arrays["run_rows"]
+        first = len(arrays["mask_patterns"])
+        self._run_mask = {int(run): first + i for i, run in enumerate(arrays["masked_runs"])}
         self._recent: OrderedDict[str, npt.NDArray[np.uint8]] = OrderedDict()
         self._lock = threading.Lock()
         _check_sizes(self._arrays, count)
@@ -172,9 +179,9 @@ class TextIndex:
                 return np.zeros(self.count, dtype=np.bool_)
         pieces = [match.span() for match in _TOKEN.finditer(word)]
         if not pieces:
-            if word.isascii():
-                return self._separators(word)
-            return self._scanned(word)
+            if _ROW_END in word:  # runs stop at NUL bytes
+                return self._scanned(word)
+            return self._separators(word)
         if pieces[0] == (0, len(word)):
             return self._rows_holding(word)
         return self._anchored(word, pieces)
@@ -271,33 +278,18 @@ class TextIndex:
         return _run_starting(self._token_starts[:-1], self._vocab, piece)
 
     def _separators(self, word: bytes) -> BoolMask:
-        """Rows holding a word of two or more ASCII separators: a pair without a mask is held by
-        few rows, listed, and the word is looked for in those rows only."""
-        fewest: np.ndarray | None = None
-        for first in range(len(word) - 1):
-            pair = word[first : first + 2]
-            if _pattern_code(pair) in self._mask_of:
-                continue  # held by many rows
-            rows = self._pair_holders(pair[0] << 8 | pair[1])
-            if fewest is None or len(rows) < len(fewest):
-                fewest = rows
+        """Rows holding a word of separators: those of the separator runs holding it."""
         mask = np.zeros(self.count, dtype=np.bool_)
-        if fewest is not None and len(word) == 2:
-            mask[fewest] = True
+        found = [hit.start() for hit in re.finditer(re.escape(word), self._run_vocab)]
+        if not found:
             return mask
-        if fewest is None or len(fewest) > _LOOKED_ROWS:  # a pass costs less than so many rows
-            return self._scanned(word)
-        starts, text = self._row_starts, self._text
-        for row in fewest.tolist():
-            mask[row] = word in text[int(starts[row]) : int(starts[row + 1]) - 1].tobytes()
+        runs = _distinct(np.searchsorted(self._run_starts, found, side="right") - 1)
+        for run in runs.tolist():
+            at = self._run_mask.get(run)
+            if at is not None:
+                mask |= np.unpackbits(self._masks[at], count=self.count).view(np.bool_)
+        mask[self._run_rows[_occurrences(self._run_row_starts, runs)]] = True
         return mask
-
-    def _pair_holders(self, code: int) -> np.ndarray:
-        """The rows listed as holding the pair of separators `code`."""
-        at = int(np.searchsorted(self._pair_codes, code))
-        if at < len(self._pair_codes) and self._pair_codes[at] == code:
-            return self._pair_rows[self._pair_starts[at] : self._pair_starts[at + 1]]
-        return self._pair_rows[:0]
 
     def _scanned(self, word: bytes) -> BoolMask:
         """Rows holding a word without token bytes, found by a pass over the joined texts for
@@ -343,9 +335,11 @@ def _check_sizes(arrays: Mapping[str, np.ndarray], count: int) -> None:
             for name in ("occurrence_rows", "occurrence_offsets", "bytes_before", "bytes_after")
         )
         and len(arrays["byte_counts"]) == 256
-        and len(arrays["pair_starts"]) == len(arrays["pair_codes"]) + 1
-        and last("pair_starts") == len(arrays["pair_rows"])
-        and len(arrays["masks"]) == len(arrays["mask_patterns"]) * row_bytes
+        and len(arrays["run_starts"]) == len(arrays["run_row_starts"]) > 0
+        and last("run_starts") == len(arrays["run_vocab"])
+        and last("run_row_starts") == len(arrays["run_rows"])
+        and len(arrays["masks"])
+        == (len(arrays["mask_patterns"]) + len(arrays["masked_runs"])) * row_bytes
     )
     if not agree:
         raise ValueError("text index arrays of different indexes, or cut short")
@@ -446,10 +440,13 @@ def _build_arrays(texts: Iterable[str], count: int) -> dict[str, np.ndarray]:
     arrays["masks"] = np.zeros(0, dtype=np.uint8)
     arrays["byte_counts"] = chunks.byte_counts
     separators = {bytes([value]): rows for value, rows in chunks.separator_rows.items()}
-    pair_masks, pair_lists = chunks.separator_pairs()
-    separators.update(pair_masks)
-    arrays.update(pair_lists)
+    run_masks, run_arrays = chunks.separator_runs()
+    arrays.update(run_arrays, masked_runs=np.zeros(0, dtype=np.int64))
     arrays.update(_pattern_masks(TextIndex(arrays, count), separators))
+    # The most frequent runs' masks follow the patterns' (their rows are not listed).
+    packed = [np.packbits(rows) for rows in run_masks.values()]
+    arrays["masks"] = np.concatenate([arrays["masks"], *packed])
+    arrays["masked_runs"] = np.array(list(run_masks), dtype=np.int64)
     return arrays
 
 
@@ -473,8 +470,11 @@ class _Chunks:
         self.after: list[np.ndarray] = []
         self.separator_rows: dict[int, BoolMask] = {}  # rows holding each ASCII separator byte
         self.byte_counts = np.zeros(256, dtype=np.int64)  # of each byte value in all the texts
-        self.pair_codes: list[np.ndarray] = []
-        self.pair_rows: list[np.ndarray] = []
+        # Separator runs get ids the way tokens do, and the rows each run is in.
+        self.first_run: dict[bytes, int] = {}
+        self.runs_seen = 0
+        self.run_ids: list[np.ndarray] = []
+        self.run_rows: list[np.ndarray] = []
 
     def add(self, chunk: list[str]) -> None:
         encoded = [text.encode("utf-8", "surrogatepass") for text in chunk]
@@ -512,42 +512,67 @@ class _Chunks:
         inside = others < row_starts[other_rows + 1] - 1  # not the byte ending the row
         others, other_rows = others[inside], other_rows[inside] + first_row
         values = text[others]
-        for value in np.unique(values).tolist():
+        for value in _distinct(values).tolist():
             if value not in self.separator_rows:
                 self.separator_rows[value] = np.zeros(self.count, dtype=np.bool_)
             self.separator_rows[value][other_rows[values == value]] = True
         self.byte_counts += np.bincount(text, minlength=256)
-        # Two separators in a row ("--", "./"): kept to give the frequent ones masks.
-        pairs = np.flatnonzero(others[1:] == others[:-1] + 1)
-        self.pair_codes.append(values[pairs].astype(np.int64) << 8 | values[pairs + 1])
-        self.pair_rows.append(other_rows[pairs])
+        runs = _SEPARATOR_RUN.findall(joined)
+        first_seen = map(self.first_run.setdefault, runs, counter(self.runs_seen))
+        run_ids = np.fromiter(first_seen, dtype=np.int64, count=len(runs))
+        self.runs_seen += len(runs)
+        in_run = ~is_token & (text != 0)
+        run_edges = np.flatnonzero(in_run[1:] != in_run[:-1]) + 1
+        if in_run[0]:
+            run_edges = np.concatenate([np.zeros(1, dtype=run_edges.dtype), run_edges])
+        run_rows = np.searchsorted(row_starts, run_edges[0::2], side="right") - 1
+        # Each run once per row: rows hold the same few runs many times ("-" between words).
+        held = _distinct(run_ids * len(encoded) + run_rows)
+        self.run_ids.append(held // len(encoded))
+        self.run_rows.append((held % len(encoded) + first_row).astype(np.uint32))
 
-    def separator_pairs(self) -> tuple[dict[bytes, BoolMask], dict[str, np.ndarray]]:
-        """The rows holding each pair of ASCII separators ("--", "./"), which a pass over the
-        texts would take 50 to 100 ms at a million rows to find: as masks for the pairs held by
-        at least `_PAIR_SHARE` of the rows (the `_MASKED_PAIRS` most held), as lists of rows
-        (by pair code, ``first byte * 256 + second``) for the others."""
-        codes, rows = _joined(self.pair_codes, np.int64), _joined(self.pair_rows, np.int64)
-        held = np.unique(codes * (self.count + 1) + rows)  # each pair once per row
-        codes, rows = held // (self.count + 1), held % (self.count + 1)
-        found, holders = np.unique(codes, return_counts=True)
-        masked = found[holders >= self.count * _PAIR_SHARE]
-        masked = masked[np.argsort(-holders[holders >= self.count * _PAIR_SHARE])][:_MASKED_PAIRS]
-        masks: dict[bytes, BoolMask] = {}
-        for code in masked.tolist():
-            mask = np.zeros(self.count, dtype=np.bool_)
-            mask[rows[codes == code]] = True
-            masks[code.to_bytes(2, "big")] = mask
-        listed = ~np.isin(codes, masked)
-        pair_codes, pair_counts = np.unique(codes[listed], return_counts=True)
-        pair_starts = np.zeros(len(pair_codes) + 1, dtype=np.int64)
-        np.cumsum(pair_counts, out=pair_starts[1:])
-        lists = {
-            "pair_codes": pair_codes,
-            "pair_starts": pair_starts,
-            "pair_rows": rows[listed].astype(np.uint32),  # already by code, then row
+    def separator_runs(self) -> tuple[dict[int, BoolMask], dict[str, np.ndarray]]:
+        """The distinct separator runs and the rows holding each: a mask for each of the
+        `_MASKED_RUNS` most held of those in `_RUN_SHARE` of the rows or more ("-" may be in
+        every row), a list of rows for the others."""
+        runs = list(self.first_run)  # in the order first seen, as their gappy ids grow
+        rank_of_first = np.zeros(max(self.runs_seen, 1), dtype=np.int64)
+        rank_of_first[np.fromiter(self.first_run.values(), np.int64, len(runs))] = np.arange(
+            len(runs)
+        )
+        self.first_run.clear()
+        ids, rows = (
+            rank_of_first[_joined(self.run_ids, np.int64)],
+            _joined(self.run_rows, np.uint32),
+        )
+        del rank_of_first
+        holders = np.bincount(ids, minlength=len(runs))
+        frequent = np.flatnonzero(holders >= self.count * _RUN_SHARE)
+        frequent = frequent[np.argsort(-holders[frequent], kind="stable")][:_MASKED_RUNS]
+        masks: dict[int, BoolMask] = {}
+        for run in frequent.tolist():
+            masks[run] = np.zeros(self.count, dtype=np.bool_)
+            masks[run][rows[ids == run]] = True
+        listed = ~np.isin(ids, frequent)
+        row_starts = np.zeros(len(runs) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ids[listed], minlength=len(runs)), out=row_starts[1:])
+        run_starts = np.zeros(len(runs) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, runs), np.int64, len(runs)) + 1, out=run_starts[1:])
+        return masks, {
+            "run_vocab": np.frombuffer(b"".join(run + _ROW_END for run in runs), dtype=np.uint8),
+            "run_starts": run_starts,
+            "run_row_starts": row_starts,
+            "run_rows": rows[listed][np.argsort(ids[listed], kind="stable")],  # by run
         }
-        return masks, lists
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted, as np.unique gives them: it hashes (numpy 2.3 on), and on
+    these arrays of row-ordered codes that is 50 to 80 times slower than a sort."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
 
 
 def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:

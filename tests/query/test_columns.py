@@ -3,6 +3,7 @@ back equal (and ignored when damaged or made under another key), fits computed w
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,14 @@ from hypothesis import strategies as st
 from modelscout.catalog.decoded import DecodedCopy
 from modelscout.catalog.model import Model
 from modelscout.fit.context import FitContext
-from modelscout.query import hardware_columns, parse_query, run_query_per_call, sort_orders
+from modelscout.query import (
+    columns,
+    hardware_columns,
+    parse_query,
+    run_query,
+    run_query_per_call,
+    sort_orders,
+)
 from modelscout.query.columns import build_columns, order_name
 from modelscout.query.columns_file import file_key, read_columns, write_columns
 from modelscout.query.index import QueryIndex
@@ -150,3 +158,23 @@ def test_a_small_catalogue_is_answered_without_importing_numpy() -> None:
         "assert 'numpy' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+
+
+def test_the_run_that_writes_the_decoded_copy_writes_the_columns_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.gen_catalog import catalog_document
+    from modelscout.catalog import decoded
+
+    monkeypatch.setattr(decoded, "_SETTLE_S", -1.0)  # the file counts as settled at once
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog_document(2_100, seed=2)))
+    query = parse_query("qw sort:-downloads")
+    first = decoded.load_decoded(path, "file", tmp_path / "copies").models
+    expected = run_query_per_call(list(first), query)
+    assert run_query(first, query) == expected
+    copy = first.copy  # type: ignore[attr-defined]
+    assert read_columns(copy.stem.with_suffix(".columns"), file_key(copy.key), 2_100) is not None
+    again = decoded.load_decoded(path, "file", tmp_path / "copies").models
+    monkeypatch.setattr(columns, "build_columns", lambda models: pytest.fail("built again"))
+    assert run_query(again, query) == expected

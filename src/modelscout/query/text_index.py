@@ -115,9 +115,9 @@ class TextIndex:
         # The bytes of the joined texts just before and just after each occurrence.
         self._bytes_before: npt.NDArray[np.uint8] = arrays["bytes_before"]
         self._bytes_after: npt.NDArray[np.uint8] = arrays["bytes_after"]
-        # masks[i] is the packed mask of the rows holding pattern i (`_pattern_code`): every byte
-        # in the texts, frequent pairs of separators and the short runs of token bytes slow to
-        # answer from the tokens.
+        # masks[i] is the packed mask of the rows holding pattern i (`_pattern_code`): every
+        # ASCII byte in the texts and the short runs of token bytes slow to answer from the
+        # tokens; the masks of the most frequent separator runs follow.
         self._masks: npt.NDArray[np.uint8] = arrays["masks"].reshape(-1, max((count + 7) // 8, 1))
         self._mask_of = {int(code): i for i, code in enumerate(arrays["mask_patterns"])}
         self._byte_counts: npt.NDArray[np.int64] = arrays["byte_counts"]
@@ -175,7 +175,7 @@ class TextIndex:
             at = self._mask_of.get(_pattern_code(word))
             if at is not None:
                 return np.unpackbits(self._masks[at], count=self.count).view(np.bool_)
-            if len(word) == 1:  # every byte in the texts has a mask
+            if len(word) == 1:  # an ASCII byte: each one in the texts has a mask
                 return np.zeros(self.count, dtype=np.bool_)
         pieces = [match.span() for match in _TOKEN.finditer(word)]
         if not pieces:

@@ -10,6 +10,8 @@ catalogue positions of the rows, in order, read as models only when asked.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast, overload
@@ -136,7 +138,7 @@ def _load_columns(models: Sequence[Model]) -> Columns:
 
     copy: Any = getattr(models, "copy", None)
     if copy is None:
-        return build_columns(models)
+        return _released(build_columns(models))
     path, key = copy.stem.with_suffix(".columns"), file_key(copy.key)
     found = read_columns(path, key, len(models))
     if found is not None:
@@ -145,8 +147,25 @@ def _load_columns(models: Sequence[Model]) -> Columns:
     try:
         write_columns(path, key, built)
     except OSError:
-        return built
-    return read_columns(path, key, len(models)) or built  # mapped: only used pages stay in memory
+        return _released(built)
+    # Mapped: only the pages queries use stay in memory, not every array built.
+    return _released(read_columns(path, key, len(models)) or built)
+
+
+def _released(columns: Columns) -> Columns:
+    """`columns`, once the memory their build freed is handed back to the system.
+
+    A million models' build frees about 600 MB of small blocks (values, codes, the text index's
+    pieces) that the C allocator keeps for the process: glibc's `malloc_trim` returns them
+    (RSS 820 MB to 210 MB after a first build). Elsewhere there is nothing to call.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        # OSError, AttributeError: another C library (musl has no malloc_trim).
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return columns
 
 
 _cache: list[QueryIndex] = []

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -214,3 +215,43 @@ def test_every_command_help_has_its_flags_and_two_examples(
         examples = [line for line in text.split("examples:")[1].splitlines() if line.strip()]
         assert len(examples) >= 2 and all(e.strip().startswith("modelscout ") for e in examples)
         assert "README" not in text, name
+
+
+def test_each_command_is_registered_under_the_name_it_is_looked_up_by() -> None:
+    from modelscout.cli import build_parser
+    from modelscout.commands import BY_NAME, COMMANDS
+
+    def choices(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        return parser._subparsers._group_actions[0].choices  # type: ignore[union-attr,return-value]
+
+    assert set(choices(build_parser())) == set(BY_NAME)
+    assert sorted(BY_NAME.values(), key=id) == sorted(COMMANDS, key=id)
+    for name in BY_NAME:
+        assert set(choices(build_parser(name))) == {name}
+    assert choices(build_parser("")) == {}
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        ([], ""),
+        (["list", "--json"], "list"),
+        (["--catalog", "x.json", "show", "qwen"], "show"),
+        (["--catalog=x.json", "hw"], "hw"),
+        (["--query", "list"], ""),  # the query's text, not the command
+        (["--query", "tier:tiny", "--catalog", "list"], ""),
+        (["--cat", "x.json", "list"], None),  # argparse's abbreviation: left to argparse
+        (["-h"], None),
+        (["--version"], None),
+        (["lsit"], None),
+        (["--catalog"], None),
+    ],
+)
+def test_the_command_is_found_only_where_argparse_would_read_it_so(
+    argv: list[str], command: str | None
+) -> None:
+    from modelscout.cli import build_parser, command_in
+
+    assert command_in(argv) == command
+    if command is not None:  # one command's parser reads these as every command's does
+        assert build_parser(command).parse_args(argv) == build_parser().parse_args(argv)

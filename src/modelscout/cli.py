@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from modelscout import __version__
-from modelscout.commands import COMMANDS
+from modelscout.commands import BY_NAME
 from modelscout.errors import ModelscoutError, QueryError, UsageError
 
 EXIT_OK = 0
@@ -30,7 +30,17 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The options before a command that take a value: skipped when looking for the command's name.
+_VALUE_OPTIONS = ("--catalog", "--query")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of `command` ("" for none: the TUI).
+
+    Building every command's parser is a tenth of a scripted `list --json` (argparse makes a
+    help formatter for each argument, and imports shutil and locale to do it); a run needs only
+    its own. Usage errors print no usage, so they read the same whichever parsers are built.
+    """
     parser = Parser(
         prog="modelscout",
         description="Choose an open-weight language model, check it fits this machine, and pull it.",
@@ -47,9 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the TUI with this query, e.g. 'tier:tiny sort:-intelligence'",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(subparsers)
+    wanted = BY_NAME if command is None else [command] if command else []
+    for name in wanted:
+        BY_NAME[name].register(subparsers)
     return parser
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The command `argv` names ("" for none), where argparse is sure to read it so; None where
+    that is less plain (help, --version, an abbreviated option, a name that is no command): then
+    every parser is built, for the help and errors to say all they say."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _VALUE_OPTIONS:
+            if next(args, None) is None:
+                return None
+        elif not arg.startswith(tuple(f"{option}=" for option in _VALUE_OPTIONS)):
+            return arg if arg in BY_NAME else None
+    return ""
 
 
 def error(message: str) -> None:
@@ -59,8 +84,8 @@ def error(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(command_in(argv)).parse_args(argv)
     try:
         if args.command is None:
             from modelscout.commands.tui import run_tui

@@ -17,7 +17,9 @@ beside it (`columns_file.py`) and read back memory-mapped.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import count as numbering
 from itertools import islice
@@ -251,3 +253,18 @@ def build_columns(models: Sequence[Model]) -> Columns:
 
 def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
+
+def release_freed_memory() -> None:
+    """Hand the memory a build over every record freed back to the system.
+
+    A million models' build frees some 600 MB of small blocks (values, codes, the text index's
+    pieces) that the C allocator keeps for the process: glibc's `malloc_trim` returns them (RSS
+    820 MB to 210 MB after a first build). Elsewhere there is nothing to call.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        # OSError, AttributeError: another C library (musl has no malloc_trim).
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -16,7 +16,7 @@ import numpy as np
 
 from modelscout.catalog.model import Model
 from modelscout.query.build_once import BuildOnce
-from modelscout.query.columns import Columns, chunks
+from modelscout.query.columns import Columns, chunks, release_freed_memory
 from modelscout.query.language import FitLookup, OnePassFit
 from modelscout.query.sort_orders import ascending_order, descending, numeric_rank
 
@@ -79,7 +79,9 @@ class HardwareColumns:
             fits.append(np.fromiter((a[0] for a in found), dtype=bool, count=len(found)))
             tps.append(np.array([a[1] for a in found], dtype=np.float64))
             ranks.append(np.array([a[2] for a in found], dtype=np.float64))
-        return _joined(fits, bool), _joined(tps, np.float64), _joined(ranks, np.float64)
+        answered = _joined(fits, bool), _joined(tps, np.float64), _joined(ranks, np.float64)
+        release_freed_memory()  # the pass's records and answers, a chunk at a time
+        return answered
 
     def _ctx_fit(self) -> np.ndarray:
         fit = self.fit

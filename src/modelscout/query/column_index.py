@@ -147,17 +147,21 @@ class ColumnIndex:
         fit: FitLookup | None,
         columns: Columns,
     ) -> np.ndarray:
-        if len(keys) == 1:
-            rank, order = self._ranks_and_order(keys[0], fit, columns)
-            if mask is None:
-                return order()
-            kept = int(np.count_nonzero(mask))
-            if kept * _DENSE_FRACTION >= columns.count:
-                walk = order()  # take and compress: several times faster than [] with arrays
-                return np.compress(np.take(mask, walk), walk)
-            return sort_rows(np.flatnonzero(mask), [rank()])
-        rows = np.arange(columns.count) if mask is None else np.flatnonzero(mask)
-        return sort_rows(rows, [self._ranks_and_order(k, fit, columns)[0]() for k in keys])
+        """As the reference engine sorts: by the last key first, then a stable sort by each key
+        before it. The last key is a walk along its order (or a sort of the few rows kept); each
+        other key a stable sort of the rows by rank, a radix sort where ranks fit 16 bits."""
+        *earlier, last = keys
+        rank, order = self._ranks_and_order(last, fit, columns)
+        if mask is None:
+            rows = order()
+        elif int(np.count_nonzero(mask)) * _DENSE_FRACTION >= columns.count:
+            walk = order()  # take and compress: several times faster than [] with arrays
+            rows = np.compress(np.take(mask, walk), walk)
+        else:
+            rows = sort_rows(np.flatnonzero(mask), rank())
+        for sort_key in reversed(earlier):
+            rows = sort_rows(rows, self._ranks_and_order(sort_key, fit, columns)[0]())
+        return rows
 
 
 def _hardware_key(sort_key: SortKey) -> tuple[str, bool]:

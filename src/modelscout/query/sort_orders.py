@@ -101,9 +101,10 @@ def descending(ranks: np.ndarray, order: np.ndarray, unknown: int) -> tuple[np.n
     return ranks_down, order_down
 
 
-def sort_rows(rows: np.ndarray, ranks: Sequence[np.ndarray]) -> np.ndarray:
-    """`rows` (catalogue positions, ascending) sorted by several keys' ranks, the first key
-    first: a stable lexicographic sort, as the reference engine's stable sort per key is."""
-    if len(ranks) == 1:
-        return rows.take(np.argsort(ranks[0].take(rows), kind="stable"))
-    return rows.take(np.lexsort([rank.take(rows) for rank in reversed(ranks)]))
+def sort_rows(rows: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """`rows` (catalogue positions) sorted by their rank, ties kept in the order given: a stable
+    sort, and a radix sort where the ranks fit 16 bits."""
+    taken = ranks.take(rows)
+    if taken.size and taken.dtype.itemsize > 2 and int(taken.max()) < 1 << 16:
+        taken = taken.astype(np.uint16)
+    return rows.take(np.argsort(taken, kind="stable"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -28,6 +29,14 @@ def modelscout(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
+def _terminal_sigint() -> None:
+    """Give the child the SIGINT a terminal's foreground process has. A shell that starts the
+    suite in the background has its children ignore SIGINT (POSIX), and Python then installs no
+    KeyboardInterrupt handler at all: a Ctrl-C test would wait on a signal nobody can deliver.
+    (Runs between fork and exec: it takes no lock another thread could have held.)"""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "modelscout", *args],
@@ -35,6 +44,7 @@ def start(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_terminal_sigint,
     )
 
 
@@ -224,8 +234,6 @@ def test_local_delete_needs_confirmation_without_a_terminal(
 def test_ctrl_c_stops_at_once_keeps_the_data_and_the_next_pull_resumes(
     hub_server: HubServer, tmp_path: Path
 ) -> None:
-    import signal
-
     repo = hub_server.add_repo("org/tiny", small_model_files())
     release = hub_server.stall_after("org/tiny", BIG, after_bytes=1024 * 1024)
     env = subprocess_env(hub_server, tmp_path / "hf")

@@ -62,6 +62,7 @@ async def test_rows_show_size_on_disk_and_the_local_view_deletes_after_asking(
         await pilot.press("y")
         await wait_until(pilot, lambda: len(screen.repos) == 1)
         assert not (cache / f"models--{first.replace('/', '--')}").exists()
+        assert any(f"Deleted {first}, freed" in str(n.message) for n in app._notifications)
         await wait_until(pilot, lambda: len(app.downloads.on_disk) == 1)
 
         await pilot.press("x", "y")  # the last one: the main table drops its column

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from modelscout.catalog.load import Catalog
     from modelscout.catalog.model import Model
     from modelscout.fit.context import FitContext
+    from modelscout.hub.download.cache import LocalRepo
     from modelscout.hub.download.offer import Offer
     from modelscout.hub.download.queue import JobStatus
     from modelscout.tui.background.fit_source import FitSource
@@ -102,6 +103,31 @@ class CacheScanned(Message):
         super().__init__()
         self.sizes = sizes
         self.partial = partial
+
+
+class LocalFileFound(Message):
+    """The model's GGUF file is in the cache already: its snippets can run it from disk. The path
+    comes from the Hub's names, so it arrives already neutralised for the screen."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+
+class LocalScanned(Message):
+    """The downloaded repos found in the cache (none where the scan failed: a notice says why)."""
+
+    def __init__(self, repos: tuple[LocalRepo, ...]) -> None:
+        super().__init__()
+        self.repos = repos
+
+
+class LocalDeleted(Message):
+    """A delete from the cache ended (a notice says how): what is on disk needs a new look."""
+
+    def __init__(self, repo_id: str) -> None:
+        super().__init__()
+        self.repo_id = repo_id
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from modelscout.catalog.model import Model
 from modelscout.display import format as fmt
 from modelscout.display.describe import field_rows, sources_for
 from modelscout.display.text import shown, shown_model
+from modelscout.tui.messages import LocalFileFound
 from modelscout.tui.snippets import Snippet, run_snippets
 
 if TYPE_CHECKING:
@@ -187,10 +188,10 @@ class DetailScreen(Screen[None]):
 
         path = local_gguf(repo_id, GGUF_TAGS.get(self._quant or ""))
         if path is not None:  # a file name from the Hub: neutralised like every shown string
-            self.app.call_from_thread(self._show_local_file, shown(str(path)))
+            self.post_message(LocalFileFound(shown(str(path))))
 
-    def _show_local_file(self, path: str) -> None:
-        self.snippets = run_snippets(shown_model(self.model), self._quant, path)
+    def on_local_file_found(self, message: LocalFileFound) -> None:
+        self.snippets = run_snippets(shown_model(self.model), self._quant, message.path)
         for widget, (number, snippet) in zip(
             self.query(".detail-snippet"), enumerate(self.snippets, 1), strict=False
         ):

@@ -17,6 +17,7 @@ from modelscout.display import format as fmt
 from modelscout.errors import DownloadError
 from modelscout.hub.download.cache import LocalRepo
 from modelscout.tui.host import host
+from modelscout.tui.messages import LocalDeleted, LocalScanned, Notice, WorkerNotice
 from modelscout.tui.plain import plain
 from modelscout.tui.screens.confirm import ConfirmScreen
 from modelscout.tui.worker_errors import ReportsWorkerErrors
@@ -83,9 +84,12 @@ class LocalScreen(ReportsWorkerErrors, Screen[None]):
         try:
             repos = self.downloads.scan_local()
         except (DownloadError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.post_message(WorkerNotice(Notice(str(exc), severity="error")))
             repos = ()
-        self.app.call_from_thread(self._show, repos)
+        self.post_message(LocalScanned(repos))
+
+    def on_local_scanned(self, message: LocalScanned) -> None:
+        self._show(message.repos)
 
     def _show(self, repos: tuple[LocalRepo, ...]) -> None:
         self.repos = repos
@@ -161,12 +165,12 @@ class LocalScreen(ReportsWorkerErrors, Screen[None]):
         try:
             freed = self.downloads.delete(repo_id)
         except (DownloadError, OSError) as exc:
-            self.app.call_from_thread(
-                self.notify, f"could not delete {repo_id}: {exc}", severity="error"
-            )
+            notice = Notice(f"could not delete {repo_id}: {exc}", severity="error")
         else:
-            self.app.call_from_thread(
-                self.notify, f"Deleted {repo_id}, freed {fmt.size_bytes(freed)}"
-            )
-        self.app.call_from_thread(self.downloads.rescan)
-        self.app.call_from_thread(self._scan)
+            notice = Notice(f"Deleted {repo_id}, freed {fmt.size_bytes(freed)}")
+        self.post_message(WorkerNotice(notice))
+        self.post_message(LocalDeleted(repo_id))
+
+    def on_local_deleted(self, message: LocalDeleted) -> None:
+        self.downloads.rescan()
+        self._scan()

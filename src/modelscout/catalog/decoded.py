@@ -52,7 +52,7 @@ from modelscout.catalog.stored import (
     write_copy,
 )
 from modelscout.errors import CatalogError
-from modelscout.files import write_atomic
+from modelscout.files import code_fingerprint, write_atomic
 
 __all__ = ["DecodedCopy", "RowTexts", "StoredModels", "load_decoded", "row_texts"]
 
@@ -84,11 +84,8 @@ def _rules() -> str:
     """What the code whose change must invalidate every copy is, in one string."""
     global _rules_digest
     if _rules_digest is None:
-        parts = [msgspec.__version__, repr(READABLE_SCHEMA_VERSIONS)]
-        for path in _RULE_FILES:
-            code = path.read_bytes()
-            parts.append(f"{path.name}:{len(code)}:{zlib.crc32(code):08x}")
-        _rules_digest = " ".join(parts)
+        versions = f"{msgspec.__version__} {READABLE_SCHEMA_VERSIONS!r}"
+        _rules_digest = f"{versions} {code_fingerprint(_RULE_FILES)}"
     return _rules_digest
 
 

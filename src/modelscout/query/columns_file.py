@@ -13,7 +13,6 @@ mean). Anything else (a foreign, truncated or older file) is ignored, and the co
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import mmap
 import struct
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ import msgspec
 import numpy as np
 
 from modelscout.catalog.model import Openness
-from modelscout.files import write_atomic
+from modelscout.files import code_fingerprint, write_atomic
 from modelscout.query.columns import Columns, expected_arrays, text_from
 
 _MAGIC = b"modelscout query columns 1\n"
@@ -61,12 +60,8 @@ def file_key(copy_key: str) -> str:
     """The key of a columns file: the decoded copy's and the code that lays columns out."""
     global _rules_digest
     if _rules_digest is None:
-        digest = hashlib.sha256(_MAGIC + np.__version__.encode())
-        for path in _RULE_FILES:
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        _rules_digest = digest.hexdigest()
-    return hashlib.sha256(f"{copy_key}\0{_rules_digest}".encode()).hexdigest()
+        _rules_digest = f"numpy {np.__version__} {code_fingerprint(_RULE_FILES)}"
+    return f"{copy_key} {_rules_digest}"
 
 
 def write_columns(path: Path, key: str, columns: Columns) -> None:

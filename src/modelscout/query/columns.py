@@ -192,7 +192,7 @@ class _SortValues:
     def ranks(self) -> tuple[np.ndarray, int]:
         if self.others:
             return dense_rank(self.others)
-        return numeric_rank(_joined(self.numbers, np.float64))
+        return numeric_rank(joined(self.numbers, np.float64))
 
 
 _NUMBER_TYPES = frozenset({int, float, type(None)})
@@ -237,7 +237,7 @@ def build_columns(models: Sequence[Model]) -> Columns:
         arrays[filter_name(field)] = coder.joined()
         vocabularies[field] = coder.vocabulary
     for attribute, parts in numbers.items():
-        arrays[number_name(attribute)] = _joined(parts, np.float64)
+        arrays[number_name(attribute)] = joined(parts, np.float64)
     for key, values in sorts.items():
         ranks, unknown = values.ranks()
         order = ascending_order(ranks, unknown)
@@ -251,7 +251,8 @@ def build_columns(models: Sequence[Model]) -> Columns:
     return columns
 
 
-def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
+def joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
+    """A column made a chunk at a time, as one array (of `dtype` where there are no rows)."""
     return np.concatenate(parts) if parts else np.zeros(0, dtype)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from modelscout.catalog.model import Model
 from modelscout.query.build_once import BuildOnce
-from modelscout.query.columns import Columns, chunks, release_freed_memory
+from modelscout.query.columns import Columns, chunks, joined, release_freed_memory
 from modelscout.query.language import FitLookup, OnePassFit
 from modelscout.query.sort_orders import ascending_order, descending, numeric_rank
 
@@ -40,6 +40,11 @@ class HardwareColumns:
         self._ctx: BuildOnce[np.ndarray] = BuildOnce()  # one entry, "ctxfit"
         # (ranks, order, the unknowns' rank) per (key, descending)
         self._orders: BuildOnce[tuple[np.ndarray, np.ndarray, int]] = BuildOnce()
+
+    @property
+    def _uncached(self) -> bool:
+        """Whether to ask the fit past its per-model caches (see `CACHED_FIT_MAX`)."""
+        return len(self._models) > CACHED_FIT_MAX
 
     @property
     def answered(self) -> bool:
@@ -69,7 +74,7 @@ class HardwareColumns:
     def _build_answers(self) -> _Answers:
         fit = self.fit
         answers: Callable[[Model], tuple[bool, float | None, int | None]]
-        if isinstance(fit, OnePassFit) and len(self._models) > CACHED_FIT_MAX:
+        if isinstance(fit, OnePassFit) and self._uncached:
             answers = fit.uncached_answers
         else:
             answers = lambda m: (fit.fits(m), fit.est_tps(m), fit.fit_rank(m))  # noqa: E731
@@ -79,19 +84,19 @@ class HardwareColumns:
             fits.append(np.fromiter((a[0] for a in found), dtype=bool, count=len(found)))
             tps.append(np.array([a[1] for a in found], dtype=np.float64))
             ranks.append(np.array([a[2] for a in found], dtype=np.float64))
-        answered = _joined(fits, bool), _joined(tps, np.float64), _joined(ranks, np.float64)
+        answered = joined(fits, np.bool_), joined(tps, np.float64), joined(ranks, np.float64)
         release_freed_memory()  # the pass's records and answers, a chunk at a time
         return answered
 
     def _ctx_fit(self) -> np.ndarray:
         fit = self.fit
         ctx_fit = fit.ctx_fit
-        if isinstance(fit, OnePassFit) and len(self._models) > CACHED_FIT_MAX:
+        if isinstance(fit, OnePassFit) and self._uncached:
             ctx_fit = fit.uncached_ctx_fit
         parts = [
             np.array(list(map(ctx_fit, chunk)), dtype=np.float64) for chunk in chunks(self._models)
         ]
-        return _joined(parts, np.float64)
+        return joined(parts, np.float64)
 
     def _build(self, key: str, down: bool) -> tuple[np.ndarray, np.ndarray, int]:
         """(ranks, order, the unknowns' rank) of one hardware sort key."""
@@ -117,7 +122,3 @@ class HardwareColumns:
         composite = misfit * (int(capable.max(initial=0)) + 1) + capable
         distinct, inverse = np.unique(composite, return_inverse=True)
         return inverse.astype(np.int32), len(distinct)
-
-
-def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype)
